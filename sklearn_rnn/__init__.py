@@ -1,0 +1,20 @@
+"""scikit-learn compatible recurrent-network forecasters built on PyTorch.
+
+Importing this package is cheap: PyTorch and skorch are imported only when a
+forecaster is fitted or unpickled.
+"""
+
+from ._supervised import make_supervised
+from ._window import WindowTransformer
+from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "GRUForecaster",
+    "LSTMForecaster",
+    "SimpleRNNForecaster",
+    "WindowTransformer",
+    "make_supervised",
+    "__version__",
+]
