@@ -4,9 +4,9 @@ Importing this package is cheap: PyTorch and skorch are imported only when a
 forecaster is fitted or unpickled.
 """
 
+from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._supervised import make_supervised
 from ._window import WindowTransformer
-from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 
 __version__ = "0.1.0.dev0"
 

@@ -1,0 +1,176 @@
+"""Input checks shared by the forecasters: window shapes, padding, targets."""
+
+import numpy as np
+from sklearn.utils.validation import (
+    _check_feature_names,
+    check_array,
+    check_consistent_length,
+    validate_data,
+)
+
+_FLOAT_DTYPES = (np.float32, np.float64)
+# Bound on the temporary boolean masks of the per-window NaN scan.
+_SCAN_CHUNK_VALUES = 1 << 22
+
+_IMPUTE_HINT = (
+    "Only leading all-NaN time steps (the left padding that WindowTransformer "
+    "adds where history is missing) are understood; fill other missing values "
+    "before windowing, for example with sklearn.impute.SimpleImputer or "
+    "DataFrame.interpolate()."
+)
+
+
+def validate_windows(estimator, X, *, reset):
+    """Return `X` as a 3-D float array of windows, without copying 3-D input.
+
+    A 2-D `X` is a batch of one-step sequences: ``(n_samples, 1, n_features)``.
+    `n_features_in_` counts features per time step, for 2-D and 3-D input alike.
+    """
+    if not hasattr(X, "ndim"):
+        X = np.asarray(X)
+    if X.ndim > 3:
+        raise ValueError(
+            f"X of {type(estimator).__name__} must be 2-D (n_samples, n_features) "
+            "or 3-D (n_samples, n_timesteps, n_features), such as the output of "
+            f"WindowTransformer; got an array with {X.ndim} dimensions of shape "
+            f"{X.shape}."
+        )
+    if X.ndim != 3:
+        # Feature names, n_features_in_ and sklearn's wording for 1-D input.
+        X = validate_data(
+            estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
+        )
+        return X[:, np.newaxis, :]
+
+    X = check_array(
+        X,
+        dtype=_FLOAT_DTYPES,
+        allow_nd=True,
+        ensure_all_finite=False,
+        estimator=estimator,
+    )
+    n_samples, n_steps, n_features = X.shape
+    if n_steps == 0 or n_features == 0:
+        raise ValueError(
+            f"X of {type(estimator).__name__} must have at least one time step and "
+            f"one feature; got windows of shape {X.shape} (n_samples, n_timesteps, "
+            "n_features)."
+        )
+    _check_feature_names(estimator, X, reset=reset)
+    if reset:
+        estimator.n_features_in_ = n_features
+    elif n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features per time step, but "
+            f"{type(estimator).__name__} was fitted with {estimator.n_features_in_} "
+            "features. Pass the same columns as during fit."
+        )
+    return X
+
+
+def validate_target(y, n_samples, estimator):
+    """Return `y` as a 2-D float32 array with one row per window, and if it was 1-D."""
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            "is None."
+        )
+    y = check_array(
+        y,
+        ensure_2d=False,
+        dtype=_FLOAT_DTYPES,
+        ensure_all_finite=False,
+        input_name="y",
+        estimator=estimator,
+    )
+    if y.ndim > 2:
+        raise ValueError(
+            f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
+            f"{y.shape}."
+        )
+    check_consistent_length(np.empty(n_samples), y)
+    bad = ~np.isfinite(y.reshape(len(y), -1)).all(axis=1)
+    if bad.any():
+        rows = np.flatnonzero(bad)
+        raise ValueError(
+            f"Input y contains NaN or infinity in {len(rows)} row(s), first at "
+            f"row(s) {rows[:5].tolist()}. Every training window needs an observed "
+            "target: drop those rows from X and y, or fill the series before "
+            "make_supervised."
+        )
+    return y.reshape(len(y), -1).astype(np.float32, copy=False), y.ndim == 1
+
+
+def _sliding_source(X):
+    """The series behind `X` if ``X[i, j]`` is ``series[i + j]``, else None.
+
+    Equal strides on the window and step axes mean exactly that, whatever made
+    the view (WindowTransformer, slicing it, or as_strided); the whole content is
+    then the first window followed by the last step of every other window.
+    """
+    n_samples, n_steps = X.shape[:2]
+    if n_samples < 2 or n_steps < 2 or X.strides[0] != X.strides[1]:
+        return None
+    return np.concatenate([X[0], X[1:, -1]], axis=0)
+
+
+def _raise_misplaced_nan(window, step, reason):
+    raise ValueError(
+        f"X contains {reason} in window {window} at time step {step}. " + _IMPUTE_HINT
+    )
+
+
+def _padding_of_series(series, n_samples, n_steps):
+    isnan = np.isnan(series)
+    all_nan = isnan.all(axis=1)
+    if np.isinf(series).any() or (isnan.any(axis=1) & ~all_nan).any():
+        row = int(
+            np.flatnonzero(np.isinf(series).any(1) | (isnan.any(1) & ~all_nan))[0]
+        )
+        window = max(0, row - n_steps + 1)
+        _raise_misplaced_nan(window, row - window, "infinity or NaN in some features")
+    n_leading = int(np.argmin(all_nan)) if not all_nan.all() else len(all_nan)
+    if all_nan[n_leading:].any():
+        row = n_leading + int(np.argmax(all_nan[n_leading:]))
+        window = max(0, row - n_steps + 1)
+        _raise_misplaced_nan(
+            window, row - window, "a NaN time step after observed ones"
+        )
+    if n_leading >= n_steps:
+        _raise_misplaced_nan(0, n_steps - 1, "no observed time step (all NaN)")
+    return np.maximum(n_leading - np.arange(n_samples), 0)
+
+
+def _padding_of_windows(X):
+    n_samples, n_steps, n_features = X.shape
+    n_pad = np.empty(n_samples, dtype=np.int64)
+    chunk = max(1, _SCAN_CHUNK_VALUES // (n_steps * n_features))
+    for start in range(0, n_samples, chunk):
+        block = X[start : start + chunk]
+        isnan = np.isnan(block)
+        all_nan = isnan.all(axis=2)
+        bad = np.isinf(block).any(axis=2) | (isnan.any(axis=2) & ~all_nan)
+        # A NaN step may only follow NaN steps; the last step must be observed.
+        bad[:, 1:] |= all_nan[:, 1:] & ~all_nan[:, :-1]
+        bad[:, -1] |= all_nan[:, -1]
+        if bad.any():
+            window, step = np.argwhere(bad)[0]
+            _raise_misplaced_nan(
+                start + int(window), int(step), "NaN or infinity that is not padding"
+            )
+        n_pad[start : start + chunk] = all_nan.sum(axis=1)
+    return n_pad
+
+
+def leading_padding(X):
+    """Count the leading all-NaN steps of each window; raise on any other NaN/inf.
+
+    Returns
+    -------
+    n_pad : ndarray of shape (n_samples,), dtype int64
+        Number of padding steps at the start of each window.
+    """
+    series = _sliding_source(X)
+    if series is not None:
+        return _padding_of_series(series, X.shape[0], X.shape[1])
+    return _padding_of_windows(X)
