@@ -290,7 +290,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             X, n_pad, y_scaled, pin_memory=self.device_.startswith("cuda")
         )
 
-        with _training.seeded(torch_seed, self.device_):
+        with _training.torch_threads(), _training.seeded(torch_seed, self.device_):
             if continuing:
                 net = self.net_
                 net.set_params(max_epochs=self.max_epochs, lr=self.lr)
@@ -337,7 +337,8 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         n_pad = leading_padding(X)
         from . import _training
 
-        scaled = _training.predict_windows(self.module_, X, n_pad, self.device_)
+        with _training.torch_threads():
+            scaled = _training.predict_windows(self.module_, X, n_pad, self.device_)
         y_pred = scaled.astype(np.float64) * self._y_scale + self._y_mean
         if not np.isfinite(y_pred).all():
             rows = np.flatnonzero(~np.isfinite(y_pred).all(axis=1))

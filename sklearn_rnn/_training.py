@@ -12,6 +12,7 @@ skorch runs the epochs, callbacks and history. What it gets from here:
 
 import copy
 import math
+import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -235,6 +236,25 @@ def optimizer_class(optimizer):
 def _fused_adam_supported():
     major, minor = (int(part) for part in torch.__version__.split(".")[:2])
     return (major, minor) >= (2, 4)
+
+
+@contextmanager
+def torch_threads():
+    """Run the block with the thread budget of this process; restore it after.
+
+    joblib workers are granted a share of the cores through OMP_NUM_THREADS;
+    torch reads it only when it starts, so it is applied here for each fit.
+    """
+    before = torch.get_num_threads()
+    budget = os.environ.get("OMP_NUM_THREADS", "")
+    wanted = int(budget) if budget.isdigit() and int(budget) > 0 else before
+    if wanted != before:
+        torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
 
 
 @contextmanager
