@@ -246,6 +246,8 @@ def test_return_X_y_with_selected_columns():
     assert X.index.equals(y.index)
     assert len(y) == 8730
     assert not X.isna().any().any() and not y.isna().any()
+    assert X.attrs["cleaning"]["EWR"]["hours_added"] == 27
+    assert y.attrs["units"]["temp"] == "degF"
     X, y = load_weather("JFK", return_X_y=True, target="pressure")
     assert y.name == "pressure" and X.shape == (8730, 8)
 
