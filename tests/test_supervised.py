@@ -1,0 +1,161 @@
+"""make_supervised: y[t] is the target h steps after row t, for arrays and pandas."""
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from numpy.testing import assert_array_equal
+
+from sklearn_rnn import make_supervised
+
+
+def _series(n_rows=8, n_columns=3):
+    # Column j of row t holds 100 * j + t: every value says where it came from.
+    return np.arange(n_rows)[:, None] + 100.0 * np.arange(n_columns)[None, :]
+
+
+@pytest.mark.parametrize("horizon", [1, 3, np.int64(2)])
+def test_int_horizon_shifts_target_and_drops_last_rows(horizon):
+    data = _series()
+    X, y = make_supervised(data, target=1, horizon=horizon)
+
+    n_kept = 8 - int(horizon)
+    assert_array_equal(X, data[:n_kept])
+    assert y.shape == (n_kept,)
+    assert_array_equal(y, 100.0 + np.arange(int(horizon), 8))
+
+
+def test_negative_position_counts_from_the_last_column():
+    X, y = make_supervised(_series(), target=-1, horizon=1)
+    assert_array_equal(y, 200.0 + np.arange(1, 8))
+
+
+def test_sequence_horizon_gives_one_column_per_horizon():
+    data = _series(n_rows=30, n_columns=2)
+    X, Y = make_supervised(data, target=0, horizon=range(1, 25))
+
+    assert X.shape == (6, 2)
+    assert Y.shape == (6, 24)
+    assert_array_equal(X, data[:6])
+    # Y[t, j] is the target at row t + j + 1.
+    assert_array_equal(Y, np.arange(6)[:, None] + np.arange(1, 25)[None, :])
+
+
+def test_single_horizon_in_a_list_stays_two_dimensional():
+    X, Y = make_supervised(_series(), target=0, horizon=[2])
+    assert Y.shape == (6, 1)
+    assert_array_equal(Y[:, 0], np.arange(2, 8))
+
+
+def test_unordered_horizons_keep_their_order():
+    X, Y = make_supervised(_series(), target=0, horizon=[3, 1])
+    assert X.shape == (5, 3)
+    assert_array_equal(Y, np.column_stack([np.arange(3, 8), np.arange(1, 6)]))
+
+
+def test_dataframe_keeps_index_and_names_the_target(weather):
+    X, y = make_supervised(weather, target="temp", horizon=1)
+
+    assert isinstance(X, pd.DataFrame)
+    assert isinstance(y, pd.Series)
+    assert list(X.columns) == ["temp", "pressure"]
+    assert X.index.equals(weather.index[:-1])
+    assert y.index.equals(X.index)
+    assert y.name == "temp_t+1"
+    assert_array_equal(y.to_numpy(), weather["temp"].to_numpy()[1:])
+    pd.testing.assert_frame_equal(X, weather.iloc[:-1])
+
+
+def test_dataframe_with_horizons_gives_aligned_dataframe(weather):
+    X, Y = make_supervised(weather, target="pressure", horizon=[1, 6])
+
+    assert isinstance(Y, pd.DataFrame)
+    assert list(Y.columns) == ["pressure_t+1", "pressure_t+6"]
+    assert Y.index.equals(X.index)
+    assert len(X) == len(weather) - 6
+    # The target at t + 6 of row t, looked up by timestamp.
+    stamp = X.index[10]
+    assert Y.loc[stamp, "pressure_t+6"] == weather["pressure"].iloc[16]
+    assert Y.loc[stamp, "pressure_t+1"] == weather["pressure"].iloc[11]
+
+
+def test_input_is_not_modified(weather):
+    before = weather.copy()
+    make_supervised(weather, target="temp", horizon=[1, 2])
+    pd.testing.assert_frame_equal(weather, before)
+
+
+@given(
+    n_rows=st.integers(2, 40),
+    n_columns=st.integers(1, 4),
+    data=st.data(),
+)
+@settings(max_examples=50, deadline=None)
+def test_every_target_value_comes_from_row_t_plus_h(n_rows, n_columns, data):
+    horizons = data.draw(
+        st.lists(st.integers(1, n_rows - 1), min_size=1, max_size=4), label="horizons"
+    )
+    target = data.draw(st.integers(0, n_columns - 1), label="target")
+    series = np.random.default_rng(n_rows).normal(size=(n_rows, n_columns))
+
+    X, Y = make_supervised(series, target=target, horizon=horizons)
+
+    n_kept = n_rows - max(horizons)
+    assert X.shape == (n_kept, n_columns)
+    assert Y.shape == (n_kept, len(horizons))
+    for j, h in enumerate(horizons):
+        assert_array_equal(Y[:, j], series[h : h + n_kept, target])
+
+
+# -- errors --------------------------------------------------------------------
+
+
+def test_unknown_column_name_lists_the_columns(weather):
+    with pytest.raises(KeyError, match=r"Got 'tmp'; the columns are \['temp', "):
+        make_supervised(weather, target="tmp")
+
+
+def test_position_out_of_range_for_an_array():
+    with pytest.raises(KeyError, match=r"column position in \[0, 3\).*Got 3"):
+        make_supervised(_series(), target=3)
+
+
+def test_column_name_for_an_array_is_refused():
+    with pytest.raises(KeyError, match=r"when data is an array. Got 'temp'"):
+        make_supervised(_series(), target="temp")
+
+
+@pytest.mark.parametrize("horizon", [0, -2, [1, 0]])
+def test_horizon_below_one(horizon):
+    with pytest.raises(ValueError, match=r"'horizon' parameter .* must be >= 1"):
+        make_supervised(_series(), target=0, horizon=horizon)
+
+
+@pytest.mark.parametrize("horizon", [8, 9, [1, 8]])
+def test_horizon_reaching_past_the_data(horizon):
+    with pytest.raises(
+        ValueError, match=r"reaches \d+ steps ahead, but data has only 8 rows"
+    ):
+        make_supervised(_series(), target=0, horizon=horizon)
+
+
+@pytest.mark.parametrize(
+    "horizon, shown",
+    [(1.5, "Got 1.5."), (True, "Got True."), ([1, 2.0], "Got 2.0 of type float")],
+)
+def test_non_int_horizon(horizon, shown):
+    with pytest.raises(TypeError, match=re.escape(shown)):
+        make_supervised(_series(), target=0, horizon=horizon)
+
+
+def test_empty_horizon_sequence():
+    with pytest.raises(ValueError, match="must not be an empty sequence"):
+        make_supervised(_series(), target=0, horizon=[])
+
+
+def test_one_dimensional_data_is_refused():
+    with pytest.raises(ValueError, match=r"Expected 2D array, got 1D array"):
+        make_supervised(np.arange(10.0), target=0)
