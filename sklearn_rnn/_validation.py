@@ -1,5 +1,7 @@
 """Input checks shared by the forecasters: window shapes, padding, targets."""
 
+from contextlib import contextmanager
+
 import numpy as np
 from sklearn.utils.validation import (
     _check_feature_names,
@@ -20,6 +22,24 @@ _IMPUTE_HINT = (
 )
 
 
+@contextmanager
+def _explain_text(data, input_name, estimator):
+    """Turn numpy's "could not convert string to float" into an input error."""
+    try:
+        yield
+    except ValueError as error:
+        if "could not convert" not in str(error):
+            raise
+        dtype = getattr(data, "dtype", None)
+        got = "non-numeric values" if dtype is None else f"dtype {dtype}"
+        raise ValueError(
+            f"{input_name} of {type(estimator).__name__} must hold numbers; got "
+            f"{got} ({error}). Encode or drop text columns before fitting, for "
+            "example with sklearn.preprocessing.OneHotEncoder in a "
+            "ColumnTransformer."
+        ) from error
+
+
 def validate_windows(estimator, X, *, reset):
     """Return `X` as a 3-D float array of windows, without copying 3-D input.
 
@@ -37,18 +57,20 @@ def validate_windows(estimator, X, *, reset):
         )
     if X.ndim != 3:
         # Feature names, n_features_in_ and sklearn's wording for 1-D input.
-        X = validate_data(
-            estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
-        )
+        with _explain_text(X, "X", estimator):
+            X = validate_data(
+                estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
+            )
         return X[:, np.newaxis, :]
 
-    X = check_array(
-        X,
-        dtype=_FLOAT_DTYPES,
-        allow_nd=True,
-        ensure_all_finite=False,
-        estimator=estimator,
-    )
+    with _explain_text(X, "X", estimator):
+        X = check_array(
+            X,
+            dtype=_FLOAT_DTYPES,
+            allow_nd=True,
+            ensure_all_finite=False,
+            estimator=estimator,
+        )
     n_samples, n_steps, n_features = X.shape
     if n_steps == 0 or n_features == 0:
         raise ValueError(
@@ -75,14 +97,15 @@ def validate_target(y, n_samples, estimator):
             f"{type(estimator).__name__} requires y to be passed, but the target y "
             "is None."
         )
-    y = check_array(
-        y,
-        ensure_2d=False,
-        dtype=_FLOAT_DTYPES,
-        ensure_all_finite=False,
-        input_name="y",
-        estimator=estimator,
-    )
+    with _explain_text(y, "y", estimator):
+        y = check_array(
+            y,
+            ensure_2d=False,
+            dtype=_FLOAT_DTYPES,
+            ensure_all_finite=False,
+            input_name="y",
+            estimator=estimator,
+        )
     if y.ndim > 2:
         raise ValueError(
             f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
