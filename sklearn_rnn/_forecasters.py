@@ -384,7 +384,7 @@ _EXAMPLE = """
     >>> model = make_pipeline(
     ...     StandardScaler(),
     ...     WindowTransformer(window_length=12),
-    ...     {name}(hidden_size=16, max_epochs=20, random_state=0),
+    ...     {name}(hidden_size=16, max_epochs=20, lr=0.01, random_state=0),
     ... )
     >>> model.fit(X[:250], y[:250]).predict(X[250:]).shape
     (49,)
