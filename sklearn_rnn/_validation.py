@@ -6,7 +6,6 @@ import numpy as np
 from sklearn.utils.validation import (
     _check_feature_names,
     check_array,
-    check_consistent_length,
     validate_data,
 )
 
@@ -111,7 +110,13 @@ def validate_target(y, n_samples, estimator):
             f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
             f"{y.shape}."
         )
-    check_consistent_length(np.empty(n_samples), y)
+    if len(y) != n_samples:
+        raise ValueError(
+            f"y has {len(y)} rows, but X has {n_samples} samples (windows): "
+            f"{type(estimator).__name__} needs one target per window. Make X and y "
+            "from the same rows, for example with make_supervised before "
+            "WindowTransformer."
+        )
     bad = ~np.isfinite(y.reshape(len(y), -1)).all(axis=1)
     if bad.any():
         rows = np.flatnonzero(bad)
