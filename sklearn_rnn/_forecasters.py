@@ -202,7 +202,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
         return rng.randint(2**31 - 1, size=2).tolist()
 
-    def _build_net(self, n_features, n_outputs, n_valid, shuffle_seed):
+    def _build_net(self, n_features, n_outputs, n_valid, shuffle_seed, device):
         from . import _modules, _training
 
         optimizer, optimizer_kwargs = _training.optimizer_class(self.optimizer)
@@ -242,7 +242,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             ),
             train_split=_training.TailSplit(n_valid) if n_valid else None,
             callbacks=callbacks,
-            device=self.device_,
+            device=device,
             verbose=self.verbose,
         )
 
@@ -278,28 +278,36 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
 
         from . import _training
 
-        self.device_ = _training.resolve_device(self.device)
+        # Fitted attributes are set only once training has succeeded, so a fit
+        # that fails (a diverging one, say) leaves no half-fitted estimator.
+        device = _training.resolve_device(self.device)
         torch_seed, shuffle_seed = self._seeds()
         n_train = len(X) - n_valid
-        if not continuing:
-            self._y_mean = y[:n_train].mean(axis=0)
+        if continuing:
+            y_mean, y_scale = self._y_mean, self._y_scale
+        else:
+            y_mean = y[:n_train].mean(axis=0)
             scale = y[:n_train].std(axis=0)
-            self._y_scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
-        y_scaled = (y - self._y_mean) / self._y_scale
+            y_scale = np.where(scale > 0, scale, 1.0).astype(np.float32)
+        y_scaled = (y - y_mean) / y_scale
         dataset = _training.WindowDataset(
-            X, n_pad, y_scaled, pin_memory=self.device_.startswith("cuda")
+            X, n_pad, y_scaled, pin_memory=device.startswith("cuda")
         )
 
-        with _training.torch_threads(), _training.seeded(torch_seed, self.device_):
+        with _training.torch_threads(), _training.seeded(torch_seed, device):
             if continuing:
                 net = self.net_
                 net.set_params(max_epochs=self.max_epochs, lr=self.lr)
             else:
-                net = self._build_net(X.shape[2], y.shape[1], n_valid, shuffle_seed)
+                net = self._build_net(
+                    X.shape[2], y.shape[1], n_valid, shuffle_seed, device
+                )
                 net.initialize()
             net.partial_fit(dataset)
 
         self.net_ = net
+        self.device_ = device
+        self._y_mean, self._y_scale = y_mean, y_scale
         self.module_ = net.module_
         self.n_outputs_ = y.shape[1]
         self._y_1d = y_1d
@@ -348,6 +356,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
                 "that X is scaled like the training data."
             )
         return y_pred[:, 0] if self._y_1d else y_pred
+
+    def __sklearn_is_fitted__(self):
+        # validate_data sets n_features_in_ before training starts; only a
+        # trained network makes the estimator fitted.
+        return hasattr(self, "net_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
