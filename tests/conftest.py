@@ -20,9 +20,9 @@ def weather():
     return make_hourly_weather()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def torch_one_thread():
-    """Run torch on one thread for the test, then restore the caller's setting.
+    """Run torch on one thread for a test module, then restore the setting.
 
     The networks under test have a few dozen weights; on a shared two-core
     machine, thread hand-offs cost more than the arithmetic they split.
