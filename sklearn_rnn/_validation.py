@@ -21,13 +21,17 @@ _IMPUTE_HINT = (
 )
 
 
+# What numpy and scikit-learn say when text reaches a float conversion.
+_TEXT_ERRORS = ("could not convert", "not compatible with arrays of bytes/strings")
+
+
 @contextmanager
-def _explain_text(data, input_name, estimator):
-    """Turn numpy's "could not convert string to float" into an input error."""
+def explain_text(data, input_name, estimator):
+    """Turn the conversion errors that text input raises into an input error."""
     try:
         yield
     except ValueError as error:
-        if "could not convert" not in str(error):
+        if not any(marker in str(error) for marker in _TEXT_ERRORS):
             raise
         dtype = getattr(data, "dtype", None)
         got = "non-numeric values" if dtype is None else f"dtype {dtype}"
@@ -56,13 +60,13 @@ def validate_windows(estimator, X, *, reset):
         )
     if X.ndim != 3:
         # Feature names, n_features_in_ and sklearn's wording for 1-D input.
-        with _explain_text(X, "X", estimator):
+        with explain_text(X, "X", estimator):
             X = validate_data(
                 estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
             )
         return X[:, np.newaxis, :]
 
-    with _explain_text(X, "X", estimator):
+    with explain_text(X, "X", estimator):
         X = check_array(
             X,
             dtype=_FLOAT_DTYPES,
@@ -96,7 +100,7 @@ def validate_target(y, n_samples, estimator):
             f"{type(estimator).__name__} requires y to be passed, but the target y "
             "is None."
         )
-    with _explain_text(y, "y", estimator):
+    with explain_text(y, "y", estimator):
         y = check_array(
             y,
             ensure_2d=False,

@@ -13,6 +13,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._validation import explain_text
+
 
 def _flattening(transformer):
     return transformer.flatten
@@ -129,7 +131,8 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self : WindowTransformer
             The fitted transformer.
         """
-        validate_data(self, X, reset=True, ensure_all_finite="allow-nan")
+        with explain_text(X, "X", self):
+            validate_data(self, X, reset=True, ensure_all_finite="allow-nan")
         return self
 
     def transform(self, X):
@@ -147,9 +150,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             float32 windows; 3-D and read-only unless ``flatten=True``.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self, X, reset=False, dtype=np.float32, ensure_all_finite="allow-nan"
-        )
+        with explain_text(X, "X", self):
+            X = validate_data(
+                self, X, reset=False, dtype=np.float32, ensure_all_finite="allow-nan"
+            )
         n_samples, n_features = X.shape
         n_pad = self.window_length - 1
         padded = np.empty((n_samples + n_pad, n_features), dtype=np.float32)

@@ -233,3 +233,13 @@ def test_one_dimensional_input_suggests_reshape():
 def test_infinity_is_refused():
     with pytest.raises(ValueError, match="Input X contains infinity"):
         WindowTransformer(window_length=2).fit(np.array([[1.0], [np.inf]]))
+
+
+def test_text_is_refused_with_the_dtype():
+    with pytest.raises(
+        ValueError, match=r"X of WindowTransformer must hold numbers; got dtype <U4"
+    ):
+        WindowTransformer(window_length=2).fit(np.full((3, 2), "warm"))
+    transformer = WindowTransformer(window_length=2).fit(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="OneHotEncoder"):
+        transformer.transform(np.full((3, 2), "cold"))
