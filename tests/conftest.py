@@ -15,8 +15,9 @@ def make_hourly_weather(n_rows=160, seed=0):
     return pd.DataFrame({"temp": temp, "pressure": pressure}, index=index)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def weather():
+    """Shared by the tests of a module: tests that change it must copy it."""
     return make_hourly_weather()
 
 

@@ -59,10 +59,8 @@ def _search(n_jobs=None):
 
 
 @pytest.fixture(scope="module")
-def supervised():
-    from conftest import make_hourly_weather
-
-    return make_supervised(make_hourly_weather(), target="temp", horizon=1)
+def supervised(weather):
+    return make_supervised(weather, target="temp", horizon=1)
 
 
 @pytest.fixture(scope="module")
