@@ -252,6 +252,21 @@ def test_no_validation_without_patience(fitted):
     assert fitted.best_epoch_ is None
 
 
+def test_no_validation_fraction_trains_every_epoch_on_every_window(data):
+    _, windows, y = data
+    model = GRUForecaster(
+        hidden_size=4,
+        max_epochs=4,
+        patience=1,
+        validation_fraction=None,
+        random_state=0,
+    ).fit(windows, y)
+
+    assert model.n_epochs_ == 4
+    assert all("valid_loss" not in row for row in model.history_)
+    assert model.best_epoch_ is None
+
+
 def test_validation_holds_out_the_chronological_tail():
     rng = np.random.default_rng(0)
     windows = rng.normal(size=(80, 4, 1))
