@@ -39,6 +39,11 @@ def _check_horizons(horizon, n_rows):
                 "The 'horizon' parameter of make_supervised must be >= 1 (y[t] is "
                 f"the target at t + horizon). Got {h}."
             )
+    if len(set(horizons)) < len(horizons):
+        raise ValueError(
+            "The 'horizon' parameter of make_supervised must not repeat a horizon "
+            f"(each gives one target column). Got {list(horizons)}."
+        )
     longest = max(horizons)
     if longest >= n_rows:
         raise ValueError(

@@ -96,7 +96,8 @@ def test_input_is_not_modified(weather):
 @settings(max_examples=50, deadline=None)
 def test_every_target_value_comes_from_row_t_plus_h(n_rows, n_columns, data):
     horizons = data.draw(
-        st.lists(st.integers(1, n_rows - 1), min_size=1, max_size=4), label="horizons"
+        st.lists(st.integers(1, n_rows - 1), min_size=1, max_size=4, unique=True),
+        label="horizons",
     )
     target = data.draw(st.integers(0, n_columns - 1), label="target")
     series = np.random.default_rng(n_rows).normal(size=(n_rows, n_columns))
@@ -149,6 +150,16 @@ def test_horizon_reaching_past_the_data(horizon):
 def test_non_int_horizon(horizon, shown):
     with pytest.raises(TypeError, match=re.escape(shown)):
         make_supervised(_series(), target=0, horizon=horizon)
+
+
+@pytest.mark.parametrize("as_frame", [False, True], ids=["array", "frame"])
+def test_repeated_horizon(weather, as_frame):
+    # pandas would merge the two equally named columns into one.
+    data = weather if as_frame else weather.to_numpy()
+    with pytest.raises(
+        ValueError, match=re.escape("must not repeat a horizon") + r".*Got \[1, 1, 2\]"
+    ):
+        make_supervised(data, target="temp" if as_frame else 0, horizon=[1, 1, 2])
 
 
 def test_empty_horizon_sequence():
