@@ -252,6 +252,18 @@ def test_misaligned_pandas_index_is_caught(series_xy):
 # -- check_same_seed_same_predictions ------------------------------------------
 
 
+@pytest.fixture
+def global_random_states_restored():
+    """Import torch (its state is compared only if imported before the fits) and
+    give back the global states that the reseeding estimators below change."""
+    torch = pytest.importorskip("torch")
+    numpy_state = np.random.get_state()  # noqa: NPY002
+    torch_state = torch.get_rng_state()
+    yield
+    np.random.set_state(numpy_state)  # noqa: NPY002
+    torch.set_rng_state(torch_state)
+
+
 def test_deterministic_model_passes(series_xy):
     check_same_seed_same_predictions(_lag_ridge(), *series_xy)
 
@@ -286,9 +298,9 @@ def test_ignored_seed_in_a_pipeline_step_is_caught(series_xy):
     "estimator, source",
     [(_GlobalNumpySeeder(), "NumPy"), (_GlobalTorchSeeder(), "torch")],
 )
-def test_reseeding_the_global_generator_is_caught(series_xy, estimator, source):
-    # The torch state is compared only when torch is imported before the fits.
-    pytest.importorskip("torch")
+def test_reseeding_the_global_generator_is_caught(
+    series_xy, estimator, source, global_random_states_restored
+):
     with pytest.raises(AssertionError, match=f"changed {source}'s global random state"):
         check_same_seed_same_predictions(estimator, *series_xy)
     # Opting out accepts the same estimator.

@@ -422,8 +422,6 @@ def test_fit_leaves_the_global_random_states_alone(data, random_state):
     import torch
 
     _, windows, y = data
-    np.random.seed(12345)  # noqa: NPY002
-    torch.manual_seed(12345)
     numpy_before = np.random.get_state()  # noqa: NPY002
     torch_before = torch.get_rng_state()
 
