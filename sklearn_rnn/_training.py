@@ -19,6 +19,8 @@ import numpy as np
 import torch
 from skorch import NeuralNet
 from skorch.callbacks import Callback
+from skorch.history import History
+from skorch.utils import TeeGenerator
 
 # Inference batches are cut to about this many input values (64 MiB of float32).
 _PREDICT_CHUNK_VALUES = 1 << 24
@@ -154,7 +156,22 @@ class EarlyStopping(Callback):
 
 
 class RecurrentNet(NeuralNet):
-    """skorch's NeuralNet with a fit loop that early stopping can end cleanly."""
+    """skorch's NeuralNet with a lean batch loop and a clean early stop.
+
+    skorch still runs the fit: epochs, callbacks and history are its own. What
+    changes is the work done around each mini-batch, which for the small
+    recurrent networks of this package is a large share of a training step:
+
+    * train/eval mode is set once per epoch phase, not once per batch;
+    * callbacks are notified of batch events only if they override the hook
+      (skorch's default callbacks work at epoch level);
+    * batch losses stay on the device until the end of the epoch and are then
+      written to the history in one transfer, unless a callback listens to
+      ``on_batch_end`` and may read them there;
+    * the optimizers of this package take a plain ``step()``; the closure that
+      skorch builds for every batch is kept for optimizers that may need it;
+    * tensors already on the device are not moved.
+    """
 
     stop_training = False
 
@@ -162,16 +179,96 @@ class RecurrentNet(NeuralNet):
         return X
 
     def infer(self, x, **fit_params):
-        inputs = {
-            name: tensor.to(self.device, non_blocking=True)
-            for name, tensor in x.items()
-        }
-        return self.module_(**inputs)
+        if self._moves_tensors():
+            x = {name: t.to(self.device, non_blocking=True) for name, t in x.items()}
+        return self.module_(**x)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        return self.criterion_(y_pred, y_true.to(self.device, non_blocking=True))
+        if self._moves_tensors():
+            y_true = y_true.to(self.device, non_blocking=True)
+        return self.criterion_(y_pred, y_true)
 
-    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+    def _moves_tensors(self):
+        return self.device != "cpu" and torch.device(self.device).type != "cpu"
+
+    def _listeners(self, hook):
+        """The callbacks' `hook` methods that do something (not Callback's no-op)."""
+        noop = getattr(Callback, hook)
+        return [
+            getattr(cb, hook)
+            for _, cb in self.callbacks_
+            if getattr(type(cb), hook, noop) is not noop
+        ]
+
+    def train_step_single(self, batch, **fit_params):
+        Xi, yi = batch
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        loss.backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def train_step(self, batch, **fit_params):
+        optimizers = [getattr(self, name + "_") for name in self._optimizers]
+        if not all(type(opt) in _CLOSURE_FREE for opt in optimizers):
+            return super().train_step(batch, **fit_params)
+        for optimizer in optimizers:
+            optimizer.zero_grad()
+        step = self.train_step_single(batch, **fit_params)
+        on_grad_computed = getattr(self, "_grad_listeners_", None)
+        if on_grad_computed is None:
+            on_grad_computed = self._listeners("on_grad_computed")
+        if on_grad_computed:
+            named_parameters = TeeGenerator(self.get_all_learnable_params())
+            for listener in on_grad_computed:
+                listener(
+                    self, named_parameters=named_parameters, batch=batch, training=True
+                )
+        for optimizer in optimizers:
+            optimizer.step()
+        return step
+
+    def validation_step(self, batch, **fit_params):
+        Xi, yi = batch
+        with torch.no_grad():
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=False)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        self._set_training(training)
+        on_batch_begin = self._listeners("on_batch_begin")
+        on_batch_end = self._listeners("on_batch_end")
+        history = self.history
+        loss_key, size_key = prefix + "_loss", prefix + "_batch_size"
+        # A listener may read the batch's loss from the history; skorch's
+        # distributed history takes batch records through its own methods only.
+        deferred = not on_batch_end and type(history) is History
+        pending = []
+        n_batches = 0
+        for batch in iterator:
+            history.new_batch()
+            for listener in on_batch_begin:
+                listener(self, batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            history.record_batch(size_key, len(batch[1]))
+            if deferred:
+                pending.append(step["loss"].detach())
+            else:
+                history.record_batch(loss_key, step["loss"].item())
+                for listener in on_batch_end:
+                    listener(self, batch=batch, training=training, **step)
+            n_batches += 1
+        if pending:
+            # One device-to-host transfer per epoch instead of one per batch.
+            losses = torch.stack(pending).tolist()
+            records = history[-1]["batches"][-n_batches:]
+            for record, loss in zip(records, losses, strict=True):
+                record[loss_key] = loss
+        history.record(prefix + "_batch_count", n_batches)
+
+    def fit_loop(self, X, y=None, epochs=None, _routing_method=None, **fit_params):
         self.check_training_readiness()
         epochs = self.max_epochs if epochs is None else epochs
         dataset_train, dataset_valid = self.get_split_datasets(X, y)
@@ -181,6 +278,18 @@ class RecurrentNet(NeuralNet):
         if dataset_valid is not None:
             iterator_valid = self.get_iterator(dataset_valid, training=False)
         self.stop_training = False
+        batch_size = getattr(iterator_train, "batch_size", self.batch_size)
+        work = batch_size * _weights_per_step(self.module_)
+        # Looked up once per fit rather than once per batch.
+        self._grad_listeners_ = self._listeners("on_grad_computed")
+        try:
+            with _useful_threads(work, self.device):
+                self._run_epochs(epochs, iterator_train, iterator_valid, epoch_kwargs)
+        finally:
+            del self._grad_listeners_
+        return self
+
+    def _run_epochs(self, epochs, iterator_train, iterator_valid, epoch_kwargs):
         for _ in range(epochs):
             self.notify("on_epoch_begin", **epoch_kwargs)
             self.run_single_epoch(
@@ -195,7 +304,15 @@ class RecurrentNet(NeuralNet):
             self.notify("on_epoch_end", **epoch_kwargs)
             if self.stop_training:
                 break
-        return self
+
+
+# Optimizers whose step() needs no closure: the batch loop calls them directly.
+_CLOSURE_FREE = (
+    torch.optim.Adam,
+    torch.optim.AdamW,
+    torch.optim.SGD,
+    torch.optim.RMSprop,
+)
 
 
 def resolve_device(device):
@@ -244,6 +361,8 @@ def torch_threads():
 
     joblib workers are granted a share of the cores through OMP_NUM_THREADS;
     torch reads it only when it starts, so it is applied here for each fit.
+    Within the budget, :func:`_useful_threads` decides how many threads a fit
+    or a prediction actually takes.
     """
     before = torch.get_num_threads()
     budget = os.environ.get("OMP_NUM_THREADS", "")
@@ -255,6 +374,39 @@ def torch_threads():
     finally:
         if torch.get_num_threads() != before:
             torch.set_num_threads(before)
+
+
+# Multiply-adds per time step that one more intra-op thread needs to pay off.
+_WORK_PER_THREAD = 1 << 25
+
+
+def _weights_per_step(module):
+    """Multiply-adds per sample and time step: the weight matrices of `module`."""
+    return sum(p.numel() for p in module.parameters() if p.dim() == 2)
+
+
+@contextmanager
+def _useful_threads(work, device):
+    """Cap torch's intra-op threads to what `work` multiply-adds per step can use.
+
+    A recurrent step is a chain of small operations, each a parallel region
+    whose threads meet at a barrier. Below about ``_WORK_PER_THREAD``
+    multiply-adds per time step the second thread costs more than it gives,
+    and on a machine whose cores are busy with other work (other fits of a
+    grid search, other processes) each barrier waits for a descheduled thread:
+    measured up to 100 times slower (docs/performance.md). One thread also
+    makes a small fit bit-identical whatever the core count or ``n_jobs``.
+    """
+    before = torch.get_num_threads()
+    wanted = min(before, max(1, work // _WORK_PER_THREAD))
+    if torch.device(device).type != "cpu" or wanted == before:
+        yield
+        return
+    torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 @contextmanager
@@ -270,16 +422,24 @@ def predict_windows(module, X, n_pad, device):
     """Run `module` over all windows of `X` in large batches, without autograd."""
     n_samples, n_steps, n_features = X.shape
     chunk = max(1, _PREDICT_CHUNK_VALUES // (n_steps * n_features))
-    dataset = WindowDataset(X, n_pad)
+    on_cpu = torch.device(device).type == "cpu"
+    dataset = WindowDataset(X, n_pad, pin_memory=not on_cpu)
     outputs = []
     was_training = module.training
     module.eval()
+    work = min(chunk, n_samples) * _weights_per_step(module)
     try:
-        with torch.inference_mode():
+        with torch.inference_mode(), _useful_threads(work, device):
             for start in range(0, n_samples, chunk):
                 inputs, _ = dataset.batch(slice(start, start + chunk))
-                inputs = {name: t.to(device) for name, t in inputs.items()}
-                outputs.append(module(**inputs).cpu())
+                if not on_cpu:
+                    inputs = {
+                        name: t.to(device, non_blocking=True)
+                        for name, t in inputs.items()
+                    }
+                outputs.append(module(**inputs))
+            # One transfer (and synchronization) for all chunks.
+            y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
+            return y_pred.cpu().numpy()
     finally:
         module.train(was_training)
-    return torch.cat(outputs).numpy()
