@@ -22,8 +22,11 @@ from skorch.callbacks import Callback
 from skorch.history import History
 from skorch.utils import TeeGenerator
 
-# Inference batches are cut to about this many input values (64 MiB of float32).
-_PREDICT_CHUNK_VALUES = 1 << 24
+# Inference batches (prediction, validation) are cut so that their inputs and the
+# recurrent layers' per-step values take about this many floats (8 MiB): the
+# recurrent layers hold several times their input, and larger batches are no
+# faster (docs/performance.md).
+_INFERENCE_BATCH_VALUES = 1 << 21
 _VALID_BATCH_SIZE = 1024
 
 
@@ -277,16 +280,23 @@ class RecurrentNet(NeuralNet):
         iterator_valid = None
         if dataset_valid is not None:
             iterator_valid = self.get_iterator(dataset_valid, training=False)
+            if isinstance(iterator_valid, WindowBatches):
+                _, n_steps, n_features = dataset_valid.X.shape
+                iterator_valid.batch_size = min(
+                    iterator_valid.batch_size,
+                    inference_batch_size(self.module_, n_steps, n_features),
+                )
         self.stop_training = False
         batch_size = getattr(iterator_train, "batch_size", self.batch_size)
-        work = batch_size * _weights_per_step(self.module_)
         # Looked up once per fit rather than once per batch.
         self._grad_listeners_ = self._listeners("on_grad_computed")
         try:
-            with _useful_threads(work, self.device):
+            with _useful_threads(self.module_, batch_size, self.device):
                 self._run_epochs(epochs, iterator_train, iterator_valid, epoch_kwargs)
         finally:
             del self._grad_listeners_
+        # Predictions follow; they need eval mode and need not switch to it.
+        self._set_training(False)
         return self
 
     def _run_epochs(self, epochs, iterator_train, iterator_valid, epoch_kwargs):
@@ -380,26 +390,26 @@ def torch_threads():
 _WORK_PER_THREAD = 1 << 25
 
 
-def _weights_per_step(module):
-    """Multiply-adds per sample and time step: the weight matrices of `module`."""
-    return sum(p.numel() for p in module.parameters() if p.dim() == 2)
-
-
 @contextmanager
-def _useful_threads(work, device):
-    """Cap torch's intra-op threads to what `work` multiply-adds per step can use.
+def _useful_threads(module, batch_size, device):
+    """Cap torch's intra-op threads to what a batch of `module` can use.
 
     A recurrent step is a chain of small operations, each a parallel region
     whose threads meet at a barrier. Below about ``_WORK_PER_THREAD``
-    multiply-adds per time step the second thread costs more than it gives,
-    and on a machine whose cores are busy with other work (other fits of a
-    grid search, other processes) each barrier waits for a descheduled thread:
-    measured up to 100 times slower (docs/performance.md). One thread also
-    makes a small fit bit-identical whatever the core count or ``n_jobs``.
+    multiply-adds per time step (the batch size times the weights of the
+    network) a second thread costs more than it gives, and on a machine whose
+    cores are busy with other work (other fits of a grid search, other
+    processes) every barrier waits for a descheduled thread: measured up to
+    hundreds of times slower (docs/performance.md). One thread also makes a
+    small fit bit-identical whatever the core count or ``n_jobs``.
     """
     before = torch.get_num_threads()
-    wanted = min(before, max(1, work // _WORK_PER_THREAD))
-    if torch.device(device).type != "cpu" or wanted == before:
+    if before == 1 or torch.device(device).type != "cpu":
+        yield
+        return
+    weights = sum(p.numel() for p in module.parameters() if p.dim() == 2)
+    wanted = min(before, max(1, batch_size * weights // _WORK_PER_THREAD))
+    if wanted == before:
         yield
         return
     torch.set_num_threads(wanted)
@@ -418,18 +428,29 @@ def seeded(seed, device):
         yield
 
 
+def inference_batch_size(module, n_steps, n_features):
+    """Windows per inference batch that keep it near ``_INFERENCE_BATCH_VALUES``."""
+    rnn = module.rnn
+    gates = rnn.weight_ih_l0.shape[0]  # 4 * hidden_size for an LSTM, 3 * for a GRU
+    values_per_window = n_steps * (n_features + gates * rnn.num_layers)
+    return max(1, _INFERENCE_BATCH_VALUES // values_per_window)
+
+
 def predict_windows(module, X, n_pad, device):
     """Run `module` over all windows of `X` in large batches, without autograd."""
     n_samples, n_steps, n_features = X.shape
-    chunk = max(1, _PREDICT_CHUNK_VALUES // (n_steps * n_features))
+    chunk = inference_batch_size(module, n_steps, n_features)
     on_cpu = torch.device(device).type == "cpu"
     dataset = WindowDataset(X, n_pad, pin_memory=not on_cpu)
     outputs = []
     was_training = module.training
-    module.eval()
-    work = min(chunk, n_samples) * _weights_per_step(module)
+    if was_training:
+        module.eval()
     try:
-        with torch.inference_mode(), _useful_threads(work, device):
+        with (
+            torch.inference_mode(),
+            _useful_threads(module, min(chunk, n_samples), device),
+        ):
             for start in range(0, n_samples, chunk):
                 inputs, _ = dataset.batch(slice(start, start + chunk))
                 if not on_cpu:
@@ -442,4 +463,5 @@ def predict_windows(module, X, n_pad, device):
             y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
             return y_pred.cpu().numpy()
     finally:
-        module.train(was_training)
+        if was_training:
+            module.train()
