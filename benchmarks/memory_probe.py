@@ -1,0 +1,80 @@
+"""Peak resident memory of one fit, measured in this (fresh) process.
+
+Run by ``run.py`` once per scenario, in its own process, so that one
+scenario's freed memory cannot be reused by the next. The peak resident set
+size (VmHWM) is reset just before the fit and read just after it. Prints one
+JSON line. Linux only.
+
+The process first imports everything and fits once on a few hundred rows, so
+that the one-off costs (torch's thread pools and lazily imported modules, the
+first optimizer) are paid before the baseline; what the scenario adds on top
+is the data-dependent memory plus the model. The "cold" scenario measures those
+one-off costs instead: a tiny fit right after the imports.
+
+Usage: ``python memory_probe.py SCENARIO ROWS FEATURES WINDOW_LENGTH``, with
+SCENARIO one of cold, windows, pipeline, grid.
+"""
+
+import json
+import sys
+
+import numpy as np
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
+
+
+def status_mib(field):
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"{field} is missing from /proc/self/status (Linux only)")
+
+
+def reset_peak():
+    """Start a new peak-RSS window (Linux >= 4.0: writing 5 to clear_refs)."""
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")
+
+
+def forecaster():
+    # One epoch of a tiny network: the data, not the training, is measured.
+    return LSTMForecaster(4, max_epochs=1, batch_size=256, random_state=0)
+
+
+def make_series(n_rows, n_features):
+    rng = np.random.default_rng(0)
+    walk = rng.standard_normal((n_rows + 1, n_features)).cumsum(axis=0)
+    return make_supervised(walk, target=0, horizon=1)
+
+
+def main(scenario, n_rows, n_features, window_length):
+    X, y = make_series(300 if scenario == "cold" else n_rows, n_features)
+    window = WindowTransformer(window_length)
+    if scenario != "cold":
+        small_X, small_y = make_series(300, n_features)
+        forecaster().fit(window.fit_transform(small_X), small_y)
+    if scenario in ("cold", "windows"):
+        X = window.fit_transform(StandardScaler().fit_transform(X))
+    reset_peak()
+    baseline = status_mib("VmRSS")
+    if scenario in ("cold", "windows"):
+        forecaster().fit(X, y)
+    elif scenario == "pipeline":
+        make_pipeline(StandardScaler(), window, forecaster()).fit(X, y)
+    elif scenario == "grid":
+        pipeline = make_pipeline(StandardScaler(), window, forecaster())
+        grid = {"lstmforecaster__hidden_size": [2, 4]}
+        GridSearchCV(pipeline, grid, cv=TimeSeriesSplit(2), n_jobs=1).fit(X, y)
+    else:
+        raise SystemExit(f"unknown scenario {scenario!r}")
+    growth = status_mib("VmHWM") - baseline
+    print(json.dumps({"scenario": scenario, "growth_mib": growth}))
+
+
+if __name__ == "__main__":
+    scenario, *sizes = sys.argv[1:]
+    main(scenario, *(int(size) for size in sizes))
