@@ -12,35 +12,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
-# Agg draws into files only: the examples run on servers and in CI, where no
-# display exists.
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
 # sklearn_rnn imports PyTorch at the first fit; importing it here keeps those
 # seconds out of the fit times that the examples print.
-import torch  # noqa: E402, F401
-from sklearn.linear_model import Ridge  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
+import torch  # noqa: F401
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
-from sklearn_rnn import (  # noqa: E402
+from sklearn_rnn import (
     LSTMForecaster,
     SimpleRNNForecaster,
     WindowTransformer,
     make_supervised,
 )
-from sklearn_rnn.datasets import load_weather  # noqa: E402
+from sklearn_rnn.datasets import load_weather
+
+# Agg draws into files only: the examples run on servers and in CI, where no
+# display exists.
+matplotlib.use("Agg")
 
 TARGET = "temp"
 UNITS = "°F"
 #: The second lab's inputs: temperature, pressure, humidity, dew point and wind
 #: speed. wind_dir and wind_gust are left out because they keep NaN where no
 #: direction or gust was reported (see ``load_weather``).
-QUICK_ROWS = 1500
 MULTIVARIATE_COLUMNS = ["temp", "pressure", "humid", "dewp", "wind_speed"]
+#: Hours kept by ``--quick``.
+QUICK_ROWS = 1500
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,7 @@ competitive here (see ``plot_multivariate.py``).
 The search sees the first 90 % of the hours; the last 10 % stay untouched until
 the best model, refitted, is scored on them against persistence and Ridge.
 
-Run ``python examples/plot_grid_search.py`` (about three minutes on two cores)
+Run ``python examples/plot_grid_search.py`` (two to three minutes on two cores)
 or add ``--quick`` for a smoke test in seconds.
 """
 

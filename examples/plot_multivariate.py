@@ -12,7 +12,7 @@ same windows, :class:`~sklearn_rnn.SimpleRNNForecaster` and
 :class:`~sklearn_rnn.LSTMForecaster`. Six hours ahead, where persistence is far
 off, leaves room for the inputs to matter.
 
-Run ``python examples/plot_multivariate.py`` (about two minutes on two cores) or
+Run ``python examples/plot_multivariate.py`` (about a minute on two cores) or
 add ``--quick`` for a smoke test in seconds.
 """
 

@@ -12,7 +12,7 @@ hour ahead from the temperatures of the last 24 hours, and compare
 
 on the last tenth of 2013, which none of them sees while fitting.
 
-Run ``python examples/plot_univariate.py`` (about two minutes on two cores) or
+Run ``python examples/plot_univariate.py`` (about a minute on two cores) or
 add ``--quick`` for a smoke test in seconds.
 """
 
