@@ -97,7 +97,8 @@ cv = TimeSeriesSplit(n_splits=3, test_size=150 if args.quick else 720, gap=HORIZ
 # number of epochs and the patience are cut to keep the whole search within
 # about three minutes on two cores; ``n_jobs=2`` fits two folds at a time
 # (joblib then gives each worker one thread, which sklearn-rnn passes on to
-# PyTorch).
+# PyTorch; ``--quick`` stays in one process, where starting workers would
+# take longer than its tiny fits).
 WINDOWS = [12, 24]
 HIDDEN_SIZES = [16, 32]
 epochs = dict(max_epochs=15, patience=5)
@@ -112,7 +113,7 @@ search = GridSearchCV(
     },
     cv=cv,
     scoring="neg_mean_absolute_error",
-    n_jobs=2,
+    n_jobs=1 if args.quick else 2,
 )
 start = time.perf_counter()
 search.fit(X_search, y_search)
