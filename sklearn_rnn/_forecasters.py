@@ -41,7 +41,8 @@ _COMMON_PARAMETERS_DOC = """
     validation_fraction : float or None, default=0.1
         Fraction of the training windows held out for early stopping: always the
         chronological tail (the latest windows), never a shuffled or leading
-        slice. Used only when `patience` is set; None disables validation.
+        slice. Used only when `patience` is set; None disables validation and
+        with it early stopping, whatever `patience` says.
     patience : int or None, default=10
         Stop when the validation loss has not improved for this many epochs and
         restore the weights of the best epoch. None turns early stopping off and
@@ -63,7 +64,10 @@ _COMMON_PARAMETERS_DOC = """
         ``net_.callbacks_``.
     warm_start : bool, default=False
         If True and the estimator is fitted, continue training the fitted
-        network instead of starting from new weights.
+        network for `max_epochs` more epochs (at the current `lr`) instead of
+        starting from new weights. The target scaling and the callbacks of the
+        first fit are kept; `patience` and `validation_fraction` apply to the
+        new data but may not switch early stopping on or off.
 """
 
 _COMMON_ATTRIBUTES_DOC = """
@@ -246,6 +250,30 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
+    def _continued_net(self, n_valid, shuffle_seed):
+        """The fitted net, set up for `max_epochs` more epochs on the new data."""
+        from . import _training
+
+        net = self.net_
+        stopping = "early_stopping" in dict(net.callbacks_)
+        if stopping != bool(n_valid):
+            raise ValueError(
+                "warm_start=True continues the first fit's training loop, which "
+                f"{'used' if stopping else 'did not use'} early stopping; now "
+                f"patience={self.patience!r} and validation_fraction="
+                f"{self.validation_fraction!r} ask for the opposite. Keep them, or "
+                "set warm_start=False to start a new network."
+            )
+        params = {"max_epochs": self.max_epochs, "lr": self.lr}
+        # Read by skorch when it builds the iterator; set_params would re-check
+        # the whole net for a change that needs no re-initialization.
+        net.iterator_train__random_state = shuffle_seed
+        if stopping:
+            params["callbacks__early_stopping__patience"] = self.patience
+            net.train_split = _training.TailSplit(n_valid)
+        net.set_params(**params)
+        return net
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the network on windows `X` and targets `y`.
@@ -282,6 +310,10 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         # that fails (a diverging one, say) leaves no half-fitted estimator.
         device = _training.resolve_device(self.device)
         torch_seed, shuffle_seed = self._seeds()
+        if continuing:
+            # Fresh dropout noise and shuffling order for the continued epochs.
+            torch_seed = (torch_seed + 7919 * self.n_epochs_) % (2**31 - 1)
+            shuffle_seed = (shuffle_seed, self.n_epochs_)
         n_train = len(X) - n_valid
         if continuing:
             y_mean, y_scale = self._y_mean, self._y_scale
@@ -296,8 +328,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
 
         with _training.torch_threads(), _training.seeded(torch_seed, device):
             if continuing:
-                net = self.net_
-                net.set_params(max_epochs=self.max_epochs, lr=self.lr)
+                net = self._continued_net(n_valid, shuffle_seed)
             else:
                 net = self._build_net(
                     X.shape[2], y.shape[1], n_valid, shuffle_seed, device
