@@ -72,7 +72,32 @@ def main(scenario, n_rows, n_features, window_length):
     else:
         raise SystemExit(f"unknown scenario {scenario!r}")
     growth = status_mib("VmHWM") - baseline
-    print(json.dumps({"scenario": scenario, "growth_mib": growth}))
+    print(
+        json.dumps(
+            {
+                "scenario": scenario,
+                "growth_mib": growth,
+                "kept_mib": status_mib("VmRSS") - baseline,
+                "kept_after_trim_mib": _trimmed_rss() - baseline,
+            }
+        )
+    )
+
+
+def _trimmed_rss():
+    """RSS once garbage is collected and glibc has returned its free memory.
+
+    What a fit leaves behind in live objects, as opposed to memory the C
+    allocator keeps for reuse after it was freed.
+    """
+    import contextlib
+    import ctypes
+    import gc
+
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return status_mib("VmRSS")
 
 
 if __name__ == "__main__":

@@ -58,6 +58,7 @@ class Row:
     ratio: list = field(default_factory=list)
     target: str = ""
     met: bool | None = None
+    cpu_ratio: list = field(default_factory=list)
     unit: str = "s"
 
 
@@ -87,28 +88,45 @@ def _fmt_ratio(values):
 
 def print_table(title, rows):
     print(f"\n### {title}\n")
-    print("| figure | ours | reference | reference value | ratio | target | met |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| figure | ours | reference | reference value | ratio | ratio of CPU "
+        "time | target | met |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for row in rows:
         met = "" if row.met is None else ("yes" if row.met else "**no**")
         print(
             f"| {row.figure} | {_fmt(row.ours, row.unit)} | {row.reference} | "
-            f"{_fmt(row.ref, row.unit)} | {_fmt_ratio(row.ratio)} | {row.target} "
-            f"| {met} |"
+            f"{_fmt(row.ref, row.unit)} | {_fmt_ratio(row.ratio)} | "
+            f"{_fmt_ratio(row.cpu_ratio)} | {row.target} | {met} |"
         )
     sys.stdout.flush()
 
 
+class Times(dict):
+    """Wall-clock seconds per name, and in ``cpu`` the process's CPU seconds.
+
+    With one torch thread, CPU time counts the work done and not the time spent
+    waiting for a core that another process holds, so its ratios stay steady
+    on a busy machine when wall-clock ratios do not.
+    """
+
+    def __init__(self, names):
+        super().__init__((name, []) for name in names)
+        self.cpu = {name: [] for name in names}
+
+
 def interleaved(functions, rounds):
-    """Time each function once per round, rotating the order; name -> seconds."""
+    """Time each function once per round, rotating the order."""
     names = list(functions)
-    times = {name: [] for name in names}
+    times = Times(names)
     for round_ in range(rounds):
         shift = round_ % len(names)
         for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             functions[name]()
             times[name].append(time.perf_counter() - start)
+            times.cpu[name].append(time.process_time() - start_cpu)
     return times
 
 
@@ -228,6 +246,7 @@ def bench_fit(cfg):
                     ratio,
                     "<= 1.05x (stretch < 1.0x)",
                     statistics.median(ratio) <= 1.05,
+                    ratios(times.cpu["ours"], times.cpu["hand"]),
                 )
             )
             rows.append(
@@ -238,6 +257,7 @@ def bench_fit(cfg):
                     times["hand_fused"],
                     ratios(times["ours"], times["hand_fused"]),
                     "(glue cost alone)",
+                    cpu_ratio=ratios(times.cpu["ours"], times.cpu["hand_fused"]),
                 )
             )
     title = (
@@ -253,6 +273,7 @@ def bench_fit(cfg):
 _COLD_HAND = """
 import time, numpy as np, torch
 from handloop import hand_fit
+torch.set_num_threads(1)
 rng = np.random.default_rng(0)
 X = torch.from_numpy(rng.standard_normal((N, 24, 5), dtype=np.float32))
 y = torch.from_numpy(np.random.default_rng(1).standard_normal((N, 1), dtype=np.float32))
@@ -267,6 +288,7 @@ from sklearn_rnn import LSTMForecaster
 X = np.random.default_rng(0).standard_normal((N, 24, 5), dtype=np.float32)
 y = np.random.default_rng(1).standard_normal(N, dtype=np.float32)
 import torch  # the hand loop has torch imported before its clock too
+torch.set_num_threads(1)
 start = time.perf_counter()
 LSTMForecaster(H, max_epochs=1, patience=None, random_state=0).fit(X, y)
 print(time.perf_counter() - start)
@@ -309,7 +331,8 @@ def bench_cold(cfg):
         ),
     ]
     print_table(
-        "Cold start: fresh processes, torch imported before the clock on both sides",
+        "Cold start: fresh processes, torch imported before the clock on both "
+        "sides, 1 torch thread",
         rows,
     )
 
@@ -350,6 +373,7 @@ def bench_predict(cfg):
             ratio,
             "<= 1.2x",
             statistics.median(ratio) <= 1.2,
+            ratios(times.cpu["ours"], times.cpu["raw"]),
         )
     ]
     print_table(
@@ -452,7 +476,14 @@ def bench_grid(cfg):
     # The first n_jobs=2 search starts the workers (each imports torch and
     # skorch); later ones reuse them, as loky keeps its workers.
     cold = interleaved({1: lambda: search(1), 2: lambda: search(2)}, 1)
+    start, start_cpu = time.perf_counter(), _cpu_with_children()
+    search(2)
+    cores_used = (_cpu_with_children() - start_cpu) / (time.perf_counter() - start)
     warm = interleaved({1: lambda: search(1), 2: lambda: search(2)}, cfg.grid_rounds)
+    spin = interleaved(
+        {n_jobs: lambda n_jobs=n_jobs: _spin_tasks(n_jobs, cfg) for n_jobs in (1, 2)},
+        cfg.grid_rounds,
+    )
     n_fits = cfg.grid_splits * np.prod([len(v) for v in cfg.grid.values()])
     rows = []
     for label, times in (("workers started", cold), ("workers reused", warm)):
@@ -468,12 +499,54 @@ def bench_grid(cfg):
                 statistics.median(speedup) >= 1.6,
             )
         )
+    rows.append(
+        Row(
+            "pure-Python tasks, n_jobs=2 (what this machine allows now)",
+            spin[2],
+            "n_jobs=1",
+            spin[1],
+            ratios(spin[1], spin[2]),
+            "(2.0x on two free cores)",
+        )
+    )
     print_table(
         f"Grid search on {cfg.grid_rows} hourly rows: {cfg.grid}, "
         f"TimeSeriesSplit({cfg.grid_splits}), {cfg.grid_epochs} epochs, refit=False "
         "(ratio = time with n_jobs=1 / time with n_jobs=2)",
         rows,
     )
+    print(
+        f"\nCores used by a search with n_jobs=2 (CPU time of this process and its "
+        f"workers / wall time): {cores_used:.2f}."
+    )
+
+
+def _cpu_with_children():
+    import psutil
+
+    processes = [psutil.Process()]
+    processes += processes[0].children(recursive=True)
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def _spin(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def _spin_tasks(n_jobs, cfg):
+    from joblib import Parallel, delayed
+
+    Parallel(n_jobs=n_jobs)(delayed(_spin)(cfg.spin_size) for _ in range(4))
 
 
 def bench_memory(cfg):
@@ -483,11 +556,15 @@ def bench_memory(cfg):
     series_mib = n_rows * n_features * 8 / 2**20
     windows_mib = n_rows * window_length * n_features * 4 / 2**20
 
+    kept = {}
+
     def probe(scenario, rows=n_rows):
         out = run_python_file(
             "memory_probe.py", scenario, rows, n_features, window_length
         )
-        return json.loads(out)["growth_mib"]
+        result = json.loads(out)
+        kept[scenario] = (result["kept_mib"], result["kept_after_trim_mib"])
+        return result["growth_mib"]
 
     fixed = probe("windows", cfg.memory_fixed_rows) if cfg.memory_fixed_rows else 0.0
     rows = []
@@ -528,6 +605,12 @@ def bench_memory(cfg):
         f"{windows_mib * 2**20 / 1e6:.0f} MB)",
         rows,
     )
+    print(
+        "\nResident after the fit, above the baseline (MiB): kept / after gc and "
+        "malloc_trim"
+    )
+    for scenario, (after, trimmed) in kept.items():
+        print(f"- {scenario}: {after:.1f} / {trimmed:.1f}")
 
 
 def run_python_file(name, *args):
@@ -570,6 +653,7 @@ def bench_transform(cfg):
                 ratio,
                 "flat in window_length",
                 statistics.median(ratio) <= 1.5 * first_ratio,
+                ratios(times.cpu["transform"], times.cpu["copy"]),
             )
         )
     print_table(
@@ -583,8 +667,13 @@ _IMPORT_TIMER = """
 import time
 start = time.perf_counter()
 STATEMENT
-print(time.perf_counter() - start)
+seconds = time.perf_counter() - start
+import sys
+print(seconds, *sorted({name.split(".")[0] for name in sys.modules}))
 """
+
+
+_HEAVY = ("torch", "skorch", "matplotlib")
 
 
 def bench_import(cfg):
@@ -594,16 +683,18 @@ def bench_import(cfg):
         "sklearn.base": "import sklearn.base",
         "torch": "import torch",
     }
+    if cfg.quick:
+        statements = {name: statements[name] for name in ("sklearn_rnn", "sklearn")}
     times = {name: [] for name in statements}
+    loaded = set()
     for _ in range(cfg.import_rounds):
         for name, statement in statements.items():
             code = _IMPORT_TIMER.replace("STATEMENT", statement)
-            times[name].append(float(run_python(code)))
-    heavy = run_python(
-        "import sys, sklearn_rnn; sklearn_rnn.LSTMForecaster();"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'torch', 'skorch', 'matplotlib', 'pandas', 'scipy'}))"
-    ).strip()
+            seconds, modules = run_python(code).split(maxsplit=1)
+            times[name].append(float(seconds))
+            if name == "sklearn_rnn":
+                loaded |= set(modules.split())
+    heavy = sorted(loaded & set(_HEAVY))
     importtime = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import sklearn_rnn"],
         capture_output=True,
@@ -615,35 +706,32 @@ def bench_import(cfg):
         for line in importtime.splitlines()
         if line.rstrip().endswith("| sklearn_rnn")
     ]
-    rows = [
-        Row(
-            "import sklearn_rnn; LSTMForecaster()",
-            times["sklearn_rnn"],
-            "import sklearn",
-            times["sklearn"],
-            ratios(times["sklearn_rnn"], times["sklearn"]),
-            "no torch/skorch/matplotlib",
-            "torch" not in heavy
-            and "skorch" not in heavy
-            and "matplotlib" not in heavy,
-        ),
-        Row(
-            "import sklearn_rnn; LSTMForecaster()",
-            times["sklearn_rnn"],
-            "import sklearn.base (what it needs)",
-            times["sklearn.base"],
-            ratios(times["sklearn_rnn"], times["sklearn.base"]),
-        ),
-        Row(
-            "import sklearn_rnn; LSTMForecaster()",
-            times["sklearn_rnn"],
-            "import torch (for scale)",
-            times["torch"],
-            ratios(times["sklearn_rnn"], times["torch"]),
-        ),
-    ]
+    references = {
+        "sklearn": "import sklearn",
+        "sklearn.base": "import sklearn.base (what it needs)",
+        "torch": "import torch (for scale)",
+    }
+    rows = []
+    for name, label in references.items():
+        if name not in times:
+            continue
+        rows.append(
+            Row(
+                "import sklearn_rnn; LSTMForecaster()",
+                times["sklearn_rnn"],
+                label,
+                times[name],
+                ratios(times["sklearn_rnn"], times[name]),
+                "no torch, skorch, matplotlib" if name == "sklearn" else "",
+                not heavy if name == "sklearn" else None,
+            )
+        )
     print_table("Import: fresh interpreters, wall time of the statement", rows)
-    print(f"\nHeavy packages loaded by `import sklearn_rnn; LSTMForecaster()`: {heavy}")
+    print(
+        "\nPackages loaded by `import sklearn_rnn; LSTMForecaster()`, of "
+        f"{', '.join(_HEAVY)}: {heavy or 'none'}; also loaded: "
+        f"{sorted(loaded & {'pandas', 'scipy', 'narwhals'}) or 'none'}"
+    )
     if cumulative:
         print(
             "`python -X importtime -c 'import sklearn_rnn'`: cumulative "
@@ -765,6 +853,7 @@ class Config:
     grid_splits: int = 3
     grid_epochs: int = 3
     grid_rounds: int = 2
+    spin_size: int = 5_000_000
     memory_size: tuple = (100_000, 14, 144)
     memory_fixed_rows: int = 1000
     memory_scenarios: tuple = (
@@ -795,6 +884,7 @@ QUICK = dict(
     grid_splits=2,
     grid_epochs=1,
     grid_rounds=1,
+    spin_size=100_000,
     memory_size=(3000, 4, 24),
     memory_fixed_rows=0,
     memory_scenarios=(
@@ -813,8 +903,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round")
     parser.add_argument("--only", nargs="+", choices=SECTIONS, help="sections to run")
     parser.add_argument("--profile", action="store_true", help="add the epoch profile")
+    parser.add_argument("--rounds", type=int, help="rounds of the fit comparison")
     args = parser.parse_args(argv)
     cfg = Config(**QUICK) if args.quick else Config()
+    if args.rounds:
+        cfg.rounds = args.rounds
     sys.path.insert(0, str(HERE))
 
     import torch
