@@ -269,7 +269,9 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         # the whole net for a change that needs no re-initialization.
         net.iterator_train__random_state = shuffle_seed
         if stopping:
-            params["callbacks__early_stopping__patience"] = self.patience
+            # Set in place: set_params would re-initialize every callback and
+            # forget the best epoch so far.
+            dict(net.callbacks_)["early_stopping"].patience = self.patience
             net.train_split = _training.TailSplit(n_valid)
         net.set_params(**params)
         return net

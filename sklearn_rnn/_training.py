@@ -107,22 +107,28 @@ class TailSplit:
 
 
 class StopOnDivergence(Callback):
-    """Stop with an explanation as soon as the epoch's training loss is not finite."""
+    """Stop with an explanation as soon as an epoch's loss is not finite.
+
+    The training loss is measured before each update, so an update that blows
+    the weights up in the last batch shows first in the validation loss.
+    """
 
     def __init__(self, estimator_name, lr):
         self.estimator_name = estimator_name
         self.lr = lr
 
     def on_epoch_end(self, net, **kwargs):
-        loss = net.history[-1, "train_loss"]
-        if not math.isfinite(loss):
-            epoch = net.history[-1, "epoch"]
-            raise ValueError(
-                f"{self.estimator_name} training diverged: the training loss became "
-                f"{loss} at epoch {epoch}. Use a smaller learning rate (lr={self.lr}"
-                " now, try 10 times smaller) and scale the inputs, for example "
-                "with StandardScaler before WindowTransformer."
-            )
+        row = net.history[-1]
+        for name, label in (("train_loss", "training"), ("valid_loss", "validation")):
+            loss = row.get(name, 0.0)
+            if not math.isfinite(loss):
+                raise ValueError(
+                    f"{self.estimator_name} training diverged: the {label} loss "
+                    f"became {loss} at epoch "
+                    f"{row['epoch']}. Use a smaller learning rate (lr={self.lr} now, "
+                    "try 10 times smaller) and scale the inputs, for example with "
+                    "StandardScaler before WindowTransformer."
+                )
 
 
 class EarlyStopping(Callback):
@@ -141,6 +147,13 @@ class EarlyStopping(Callback):
         self.best_epoch_ = None
         self._best_state = None
         return self
+
+    def on_train_begin(self, net, **kwargs):
+        # A warm-started fit begins from the weights restored at the end of the
+        # previous one, the best so far: keep them unless an epoch beats them.
+        # (Comparing across fits assumes the same validation tail.)
+        if self.best_epoch_ is not None and self._best_state is None:
+            self._best_state = copy.deepcopy(net.module_.state_dict())
 
     def on_epoch_end(self, net, **kwargs):
         loss = net.history[-1, "valid_loss"]

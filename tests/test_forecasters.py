@@ -328,13 +328,6 @@ def test_warm_start_continues_the_fitted_network(data):
     assert model.n_epochs_ == 2
 
 
-@pytest.mark.xfail(
-    reason="EarlyStopping (sklearn_rnn/_training.py) keeps best_loss_ and "
-    "best_epoch_ across warm-start fits but drops the best weights at the end of "
-    "each fit: a continued fit that never improves stops after one epoch, keeps "
-    "that epoch's weights, and best_epoch_ names an earlier epoch",
-    strict=True,
-)
 def test_warm_start_with_early_stopping_keeps_the_best_weights():
     rng = np.random.default_rng(0)
     windows = rng.normal(size=(80, 4, 2))
@@ -672,12 +665,6 @@ def test_diverging_fit_says_when_and_what_to_do(data):
         model.predict(windows)
 
 
-@pytest.mark.xfail(
-    reason="StopOnDivergence (sklearn_rnn/_training.py) checks only the training "
-    "loss, which is measured before each update: a fit whose last update "
-    "diverges, seen only as an infinite validation loss, returns without error",
-    strict=True,
-)
 def test_divergence_seen_in_the_validation_loss_is_reported(data):
     _, windows, y = data
     model = LSTMForecaster(
