@@ -276,6 +276,8 @@ class RecurrentNet(NeuralNet):
                 for listener in on_batch_end:
                     listener(self, batch=batch, training=training, **step)
             n_batches += 1
+            # Free this batch before the iterator gathers the next one.
+            del batch, step
         if pending:
             # One device-to-host transfer per epoch instead of one per batch.
             losses = torch.stack(pending).tolist()
@@ -472,6 +474,7 @@ def predict_windows(module, X, n_pad, device):
                         for name, t in inputs.items()
                     }
                 outputs.append(module(**inputs))
+                del inputs
             # One transfer (and synchronization) for all chunks.
             y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
             return y_pred.cpu().numpy()
