@@ -388,36 +388,48 @@ def bench_threads(cfg):
     from sklearn_rnn import _training
 
     before = torch.get_num_threads()
+    rows = []
+    for hidden, batch_size in cfg.thread_sizes:
+        module = torch.nn.LSTM(5, hidden, batch_first=True)
+        optimizer = torch.optim.Adam(module.parameters(), fused=True)
+        X = torch.randn(batch_size, 24, 5)
+
+        def steps(n_threads, module=module, optimizer=optimizer, X=X):
+            torch.set_num_threads(n_threads)
+            for _ in range(cfg.thread_steps):
+                optimizer.zero_grad()
+                module(X)[0].sum().backward()
+                optimizer.step()
+
+        try:
+            steps(1)
+            times = interleaved(
+                {1: lambda steps=steps: steps(1), 2: lambda steps=steps: steps(2)},
+                cfg.thread_rounds,
+            )
+            torch.set_num_threads(2)
+            with _training._useful_threads(module, batch_size, "cpu"):
+                policy = torch.get_num_threads()
+        finally:
+            torch.set_num_threads(before)
+        per_step = {n: [t / cfg.thread_steps for t in ts] for n, ts in times.items()}
+        rows.append(
+            Row(
+                f"LSTM({hidden}) training step, batch {batch_size}, 2 threads "
+                f"(the policy takes {policy})",
+                per_step[2],
+                "1 thread",
+                per_step[1],
+                ratios(per_step[2], per_step[1]),
+                "(decides the policy)",
+            )
+        )
+    print_table(
+        "Threads: training steps of an LSTM, 24 steps x 5 features "
+        "(ratio < 1: two threads are faster)",
+        rows,
+    )
     module = torch.nn.LSTM(5, 32, batch_first=True)
-    optimizer = torch.optim.Adam(module.parameters(), fused=True)
-    X = torch.randn(32, 24, 5)
-
-    def steps(n_threads):
-        torch.set_num_threads(n_threads)
-        for _ in range(cfg.thread_steps):
-            optimizer.zero_grad()
-            module(X)[0].sum().backward()
-            optimizer.step()
-
-    try:
-        steps(1)
-        times = interleaved(
-            {1: lambda: steps(1), 2: lambda: steps(2)}, cfg.thread_rounds
-        )
-    finally:
-        torch.set_num_threads(before)
-    per_step = {n: [t / cfg.thread_steps for t in ts] for n, ts in times.items()}
-    rows = [
-        Row(
-            "LSTM(32) training step, batch 32, 2 threads",
-            per_step[2],
-            "1 thread",
-            per_step[1],
-            ratios(per_step[2], per_step[1]),
-            "(decides the policy)",
-        )
-    ]
-    print_table("Threads: one training step of a small LSTM", rows)
 
     # What a joblib (loky) worker is given, and what a fit there runs with.
     def probe():
@@ -843,6 +855,7 @@ class Config:
     predict_rounds: int = 15
     thread_steps: int = 10
     thread_rounds: int = 3
+    thread_sizes: tuple = ((32, 32), (32, 256), (128, 256), (256, 256))
     grid_rows: int = 6100
     grid: dict = field(
         default_factory=lambda: {
@@ -879,6 +892,7 @@ QUICK = dict(
     predict_rounds=2,
     thread_steps=2,
     thread_rounds=1,
+    thread_sizes=((32, 32),),
     grid_rows=400,
     grid={"lstmforecaster__hidden_size": [4, 8]},
     grid_splits=2,
