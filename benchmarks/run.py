@@ -19,6 +19,7 @@ Training and prediction comparisons run with one torch thread on both sides
 
 import argparse
 import datetime
+import math
 import os
 import platform
 import re
@@ -460,6 +461,7 @@ def bench_threads(cfg):
 
 
 def bench_grid(cfg):
+    from joblib import Parallel, delayed
     from joblib.externals.loky import get_reusable_executor
     from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
     from sklearn.pipeline import make_pipeline
@@ -488,8 +490,16 @@ def bench_grid(cfg):
             refit=False,
         ).fit(X, y)
 
-    # The first n_jobs=2 search starts the workers (each imports torch and
-    # skorch); later ones reuse them, as loky keeps its workers.
+    # What starting the two workers costs: each imports torch and scikit-learn
+    # and builds its first optimizer, which imports torch._dynamo.
+    worker_start = math.nan
+    if not cfg.quick:
+        start = time.perf_counter()
+        Parallel(n_jobs=2)(delayed(_start_worker)() for _ in range(2))
+        worker_start = time.perf_counter() - start
+        get_reusable_executor().shutdown(wait=True)
+    # The first n_jobs=2 search starts the workers; later ones reuse them, as
+    # loky keeps its workers.
     cold = interleaved({1: lambda: search(1), 2: lambda: search(2)}, 1)
     start, start_cpu = time.perf_counter(), _cpu_with_children()
     search(2)
@@ -532,8 +542,16 @@ def bench_grid(cfg):
     )
     print(
         f"\nCores used by a search with n_jobs=2 (CPU time of this process and its "
-        f"workers / wall time): {cores_used:.2f}."
+        f"workers / wall time): {cores_used:.2f}. Starting two workers that import "
+        f"torch and scikit-learn and build a first optimizer: {worker_start:.1f} s."
     )
+
+
+def _start_worker():
+    import torch
+    from sklearn.base import BaseEstimator  # noqa: F401
+
+    torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))])
 
 
 def _cpu_with_children():
@@ -581,35 +599,39 @@ def bench_memory(cfg):
         kept[scenario] = (result["kept_mib"], result["kept_after_trim_mib"])
         return result["growth_mib"]
 
-    fixed = probe("windows", cfg.memory_fixed_rows) if cfg.memory_fixed_rows else 0.0
+    # The heap layout moves these figures by a few MiB from process to
+    # process: the fixed cost and the fit on windows are measured in several.
+    fixed = [0.0]
+    if cfg.memory_fixed_rows:
+        fixed = [
+            probe("windows", cfg.memory_fixed_rows) for _ in range(cfg.memory_rounds)
+        ]
     rows = []
     if not cfg.quick:
         rows.append(
-            Row(
-                "one-off cost of the first fit in a process",
-                [probe("cold")],
-                unit="MiB",
-            )
+            Row("one-off cost of a first fit in a process", [probe("cold")], unit="MiB")
         )
     rows.append(
         Row(
             f"fit on windows of {cfg.memory_fixed_rows} rows (model + per-fit fixed)",
-            [fixed],
+            fixed,
             unit="MiB",
         )
     )
+    fixed_mib = statistics.median(fixed)
     for scenario, label in cfg.memory_scenarios:
-        growth = probe(scenario)
-        data = (growth - fixed) / series_mib
+        rounds = cfg.memory_rounds if scenario == "windows" else 1
+        growth = [probe(scenario) for _ in range(rounds)]
+        data = [(g - fixed_mib) / series_mib for g in growth]
         rows.append(
             Row(
                 label,
-                [growth],
+                growth,
                 f"float64 series {series_mib:.1f} MiB; windows {windows_mib:.0f} MiB",
                 [series_mib],
-                [data],
+                data,
                 "(growth - fixed) <= ~2x series",
-                data <= 2.2 if scenario == "windows" else None,
+                statistics.median(data) <= 2.2 if scenario == "windows" else None,
                 unit="MiB",
             )
         )
@@ -897,6 +919,7 @@ class Config:
     spin_size: int = 5_000_000
     memory_size: tuple = (100_000, 14, 144)
     memory_fixed_rows: int = 1000
+    memory_rounds: int = 3
     memory_scenarios: tuple = (
         ("windows", "fit(windows)"),
         ("pipeline", "Pipeline(StandardScaler, WindowTransformer, LSTM).fit(series)"),
@@ -929,6 +952,7 @@ QUICK = dict(
     spin_size=100_000,
     memory_size=(3000, 4, 24),
     memory_fixed_rows=0,
+    memory_rounds=1,
     memory_scenarios=(
         ("pipeline", "Pipeline(StandardScaler, WindowTransformer, LSTM)"),
     ),
