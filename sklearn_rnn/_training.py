@@ -410,13 +410,15 @@ def _useful_threads(module, batch_size, device):
     """Cap torch's intra-op threads to what a batch of `module` can use.
 
     A recurrent step is a chain of small operations, each a parallel region
-    whose threads meet at a barrier. Below about ``_WORK_PER_THREAD``
-    multiply-adds per time step (the batch size times the weights of the
-    network) a second thread costs more than it gives, and on a machine whose
-    cores are busy with other work (other fits of a grid search, other
-    processes) every barrier waits for a descheduled thread: measured up to
-    hundreds of times slower (docs/performance.md). One thread also makes a
-    small fit bit-identical whatever the core count or ``n_jobs``.
+    whose threads meet at a barrier. On free cores a second thread speeds a
+    small network up by 1.0x-1.9x; on cores busy with other work (other fits of
+    a grid search, other processes) every barrier waits for a descheduled
+    thread, and the same step was measured up to hundreds of times slower
+    (docs/performance.md). So a network takes one thread per
+    ``_WORK_PER_THREAD`` multiply-adds per time step (the batch size times its
+    weights), at least one. One thread also makes a small fit bit-identical
+    whatever the core count, ``n_jobs`` or load: the thread count changes
+    floating-point results.
     """
     before = torch.get_num_threads()
     if before == 1 or torch.device(device).type != "cpu":
