@@ -11,7 +11,7 @@ from sklearn.utils.validation import (
 
 _FLOAT_DTYPES = (np.float32, np.float64)
 # Bound on the temporary boolean masks of the per-window NaN scan.
-_SCAN_CHUNK_VALUES = 1 << 22
+_SCAN_CHUNK_VALUES = 1 << 20
 
 _IMPUTE_HINT = (
     "Only leading all-NaN time steps (the left padding that WindowTransformer "
@@ -134,16 +134,18 @@ def validate_target(y, n_samples, estimator):
 
 
 def _sliding_source(X):
-    """The series behind `X` if ``X[i, j]`` is ``series[i + j]``, else None.
+    """The series behind `X`, as views, if ``X[i, j]`` is ``series[i + j]``.
 
     Equal strides on the window and step axes mean exactly that, whatever made
     the view (WindowTransformer, slicing it, or as_strided); the whole content is
-    then the first window followed by the last step of every other window.
+    then the first window followed by the last step of every other window. The
+    two parts are returned as views, not joined, so that nothing is copied.
+    Returns None for any other layout.
     """
     n_samples, n_steps = X.shape[:2]
     if n_samples < 2 or n_steps < 2 or X.strides[0] != X.strides[1]:
         return None
-    return np.concatenate([X[0], X[1:, -1]], axis=0)
+    return X[0], X[1:, -1]
 
 
 def _raise_misplaced_nan(window, step, reason):
@@ -152,13 +154,29 @@ def _raise_misplaced_nan(window, step, reason):
     )
 
 
-def _padding_of_series(series, n_samples, n_steps):
-    isnan = np.isnan(series)
-    all_nan = isnan.all(axis=1)
-    if np.isinf(series).any() or (isnan.any(axis=1) & ~all_nan).any():
-        row = int(
-            np.flatnonzero(np.isinf(series).any(1) | (isnan.any(1) & ~all_nan))[0]
-        )
+def _row_flags(parts):
+    """Per row of the series: all features NaN, and NaN or inf that is not that.
+
+    The rows are scanned in chunks, so the temporary masks stay small.
+    """
+    all_nan, bad = [], []
+    for part in parts:
+        chunk = max(1, _SCAN_CHUNK_VALUES // part.shape[1])
+        for start in range(0, len(part), chunk):
+            block = part[start : start + chunk]
+            isnan = np.isnan(block)
+            block_all_nan = isnan.all(axis=1)
+            all_nan.append(block_all_nan)
+            bad.append(
+                np.isinf(block).any(axis=1) | (isnan.any(axis=1) & ~block_all_nan)
+            )
+    return np.concatenate(all_nan), np.concatenate(bad)
+
+
+def _padding_of_series(parts, n_samples, n_steps):
+    all_nan, bad = _row_flags(parts)
+    if bad.any():
+        row = int(np.argmax(bad))
         window = max(0, row - n_steps + 1)
         _raise_misplaced_nan(window, row - window, "infinity or NaN in some features")
     n_leading = int(np.argmin(all_nan)) if not all_nan.all() else len(all_nan)
@@ -170,7 +188,10 @@ def _padding_of_series(series, n_samples, n_steps):
         )
     if n_leading >= n_steps:
         _raise_misplaced_nan(0, n_steps - 1, "no observed time step (all NaN)")
-    return np.maximum(n_leading - np.arange(n_samples), 0)
+    n_pad = np.zeros(n_samples, dtype=np.int64)
+    n_padded = min(n_leading, n_samples)
+    n_pad[:n_padded] = n_leading - np.arange(n_padded)
+    return n_pad
 
 
 def _padding_of_windows(X):
@@ -202,7 +223,7 @@ def leading_padding(X):
     n_pad : ndarray of shape (n_samples,), dtype int64
         Number of padding steps at the start of each window.
     """
-    series = _sliding_source(X)
-    if series is not None:
-        return _padding_of_series(series, X.shape[0], X.shape[1])
+    parts = _sliding_source(X)
+    if parts is not None:
+        return _padding_of_series(parts, X.shape[0], X.shape[1])
     return _padding_of_windows(X)

@@ -151,8 +151,14 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         with explain_text(X, "X", self):
+            # float64 is kept as it is: the cast to float32 happens once, while
+            # copying into the padded series, not in an intermediate copy.
             X = validate_data(
-                self, X, reset=False, dtype=np.float32, ensure_all_finite="allow-nan"
+                self,
+                X,
+                reset=False,
+                dtype=(np.float32, np.float64),
+                ensure_all_finite="allow-nan",
             )
         n_samples, n_features = X.shape
         n_pad = self.window_length - 1

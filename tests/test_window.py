@@ -1,6 +1,7 @@
 """WindowTransformer: one window per row, ending at that row, over one padded copy."""
 
 import re
+import tracemalloc
 
 import numpy as np
 import pandas as pd
@@ -102,6 +103,31 @@ def test_large_windows_do_not_multiply_memory():
     assert _buffer_of(windows).nbytes == (2000 + 499) * 3 * 4
     with pytest.raises(ValueError, match="read-only"):
         windows[0, 0, 0] = 1.0
+
+
+def _traced_peak(function, *args):
+    """Peak bytes that NumPy allocates while `function` runs (tracemalloc sees them)."""
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        start = tracemalloc.get_traced_memory()[0]
+        result = function(*args)
+        return result, tracemalloc.get_traced_memory()[1] - start
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_transform_allocates_only_the_padded_copy(dtype):
+    # float64 input is cast while it is copied into the padded series; an
+    # intermediate float32 copy of the whole series would add half as much again.
+    X = np.random.default_rng(0).normal(size=(50_000, 8)).astype(dtype)
+    transformer = WindowTransformer(window_length=24).fit(X)
+    windows, peak = _traced_peak(transformer.transform, X)
+    padded_bytes = _buffer_of(windows).nbytes
+    assert padded_bytes == (50_000 + 23) * 8 * 4
+    assert peak < padded_bytes * 1.1
+    assert_array_equal(windows[:, -1, :], X.astype(np.float32))
 
 
 def test_input_is_copied_not_viewed():
