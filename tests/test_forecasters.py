@@ -638,6 +638,24 @@ def test_cuda_without_cuda(data):
         GRUForecaster(**CHEAP, device="cuda").fit(data[1], data[2])
 
 
+def test_cuda_fit_matches_cpu(data):
+    # Runs only where CUDA is present; the CPU-only CI skips it.
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():
+        pytest.skip("CUDA is not available on this machine")
+    _, windows, y = data
+    params = dict(CHEAP, validation_fraction=0.2, patience=2)
+    on_gpu = LSTMForecaster(**params, device="cuda").fit(windows, y)
+    on_cpu = LSTMForecaster(**params).fit(windows, y)
+    assert on_gpu.device_.startswith("cuda")
+    assert next(on_gpu.module_.parameters()).is_cuda
+    # Same seed, same initial weights; the kernels differ, so to tolerance.
+    assert_allclose(on_gpu.predict(windows), on_cpu.predict(windows), atol=1e-3)
+    # A fitted GPU model pickles and predicts after unpickling.
+    restored = pickle.loads(pickle.dumps(on_gpu))
+    assert_allclose(restored.predict(windows), on_gpu.predict(windows), atol=1e-6)
+
+
 def test_too_few_windows_for_the_validation_tail(data):
     _, windows, y = data
     with pytest.raises(
