@@ -697,3 +697,77 @@ def test_divergence_seen_in_the_validation_loss_is_reported(data):
     )
     with pytest.raises(ValueError, match="diverged"):
         model.fit(windows, y)
+
+
+class _BatchWatcher(Callback):
+    """Records each batch event: phase, batch size, loss, and the module's mode."""
+
+    def initialize(self):
+        self.events = []
+        return self
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        import torch
+
+        self.events.append(
+            (training, len(batch[1]), loss.detach().item(), net.module_.training)
+        )
+        self.threads = torch.get_num_threads()
+
+
+def test_batch_hooks_and_history_record_every_batch(data):
+    _, windows, y = data
+    # The forecaster holds out the last ceil(fraction * n) windows.
+    n_valid = -(-len(windows) * 2 // 10)
+    watcher = _BatchWatcher()
+    model = LSTMForecaster(
+        **dict(CHEAP, batch_size=8, validation_fraction=0.2, patience=50),
+        callbacks=[("watcher", watcher)],
+    ).fit(windows, y)
+    # The forecaster trains with a copy of the callbacks it was given.
+    watcher = dict(model.net_.callbacks_)["watcher"]
+    plain = LSTMForecaster(
+        **dict(CHEAP, batch_size=8, validation_fraction=0.2, patience=50)
+    ).fit(windows, y)
+
+    n_train = len(windows) - n_valid
+    # Validation batches may be larger than training ones; the history says.
+    n_valid_batches = model.net_.history[0]["valid_batch_count"]
+    per_epoch = [True] * -(-n_train // 8) + [False] * n_valid_batches
+    assert [event[0] for event in watcher.events] == per_epoch * 3
+    assert sum(e[1] for e in watcher.events if e[0]) == n_train * 3
+    assert sum(e[1] for e in watcher.events if not e[0]) == n_valid * 3
+    # The module trains in training batches and evaluates in validation ones.
+    assert all(event[3] == event[0] for event in watcher.events)
+    assert not model.module_.training
+    # With a batch listener the losses are read per batch; without one they
+    # are collected at the end of the epoch. Both give the same floats.
+    for net in (model.net_, plain.net_):
+        for epoch in net.history:
+            losses = [b["train_loss"] for b in epoch["batches"] if "train_loss" in b]
+            assert len(losses) == -(-n_train // 8)
+            assert all(type(loss) is float for loss in losses)
+    first_epoch = model.net_.history[0]["batches"]
+    recorded = [b["train_loss"] for b in first_epoch if "train_loss" in b]
+    seen = [event[2] for event in watcher.events[: len(per_epoch)] if event[0]]
+    assert recorded == seen
+    assert_array_equal(model.predict(windows), plain.predict(windows))
+
+
+def test_torch_threads_are_restored(data, monkeypatch):
+    import torch
+
+    _, windows, y = data
+    watcher = _BatchWatcher()
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        monkeypatch.setenv("OMP_NUM_THREADS", "1")
+        model = GRUForecaster(**CHEAP, callbacks=[("watcher", watcher)])
+        model.fit(windows, y)
+        assert dict(model.net_.callbacks_)["watcher"].threads == 1
+        assert torch.get_num_threads() == 2
+        model.predict(windows)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
