@@ -375,8 +375,9 @@ def plot_heatmap(values, rows, columns, title, path):
 def plot_learning_curves(forecasters, path):
     """Training and validation loss per epoch, from each forecaster's history_.
 
-    The losses are mean squared errors of the standardized target; the dotted
-    line marks the epoch whose weights early stopping kept.
+    The losses are the forecasters' training loss (the mean absolute error by
+    default) on the standardized target; the dotted line marks the epoch whose
+    weights early stopping kept.
     """
     fig, ax = plt.subplots(figsize=(7, 4))
     for k, (name, forecaster) in enumerate(forecasters.items()):
@@ -402,7 +403,7 @@ def plot_learning_curves(forecasters, path):
     ax.set(
         yscale="log",
         xlabel="epoch",
-        ylabel="MSE (standardized target)",
+        ylabel="loss (standardized target)",
         title="Learning curves",
     )
     ax.legend(fontsize="small")

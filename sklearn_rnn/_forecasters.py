@@ -16,6 +16,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._validation import leading_padding, validate_target, validate_windows
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
+# Training loss name -> torch criterion class name.
+_LOSSES = {"absolute_error": "L1Loss", "squared_error": "MSELoss"}
 
 _COMMON_PARAMETERS_DOC = """
     Parameters
@@ -38,6 +40,12 @@ _COMMON_PARAMETERS_DOC = """
         Optimizer. Adam and AdamW use PyTorch's fused kernels where available.
     weight_decay : float, default=0.0
         L2 penalty (decoupled for "adamw").
+    loss : {"absolute_error", "squared_error"}, default="absolute_error"
+        What training minimizes, and early stopping watches, on the
+        standardized target: the mean absolute error (forecasts of the median)
+        or the mean squared error (forecasts of the mean). The absolute error
+        gave lower test MAE and less spread between seeds on the bundled weather
+        data, at 1 and 6 hours ahead (see the README).
     validation_fraction : float or None, default=0.1
         Fraction of the training windows held out for early stopping: always the
         chronological tail (the latest windows), never a shuffled or leading
@@ -80,8 +88,8 @@ _COMMON_ATTRIBUTES_DOC = """
         The trained network.
     history_ : list of dict
         One dict per epoch with ``epoch``, ``train_loss``, ``valid_loss`` (when
-        validating) and ``dur`` (seconds). Losses are mean squared errors of the
-        standardized target.
+        validating) and ``dur`` (seconds). Losses are `loss` (mean absolute or
+        mean squared error) of the standardized target.
     n_epochs_ : int
         Number of epochs run (over all fits when `warm_start` is True).
     best_epoch_ : int or None
@@ -130,6 +138,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [StrOptions(_OPTIMIZERS), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "loss": [StrOptions(set(_LOSSES))],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
         "shuffle": ["boolean"],
@@ -151,6 +160,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
+        loss="absolute_error",
         validation_fraction=0.1,
         patience=10,
         shuffle=True,
@@ -168,6 +178,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay
+        self.loss = loss
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.shuffle = shuffle
@@ -221,8 +232,6 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         import copy
 
         callbacks += copy.deepcopy(self.callbacks or [])
-        import torch
-
         return _training.RecurrentNet(
             module=getattr(_modules, self._module_name),
             module__n_features=n_features,
@@ -230,7 +239,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             module__hidden_size=self.hidden_size,
             module__num_layers=self.num_layers,
             module__dropout=self.dropout,
-            criterion=torch.nn.MSELoss,
+            criterion=self._criterion(),
             optimizer=optimizer,
             lr=self.lr,
             optimizer__weight_decay=self.weight_decay,
@@ -249,6 +258,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             device=device,
             verbose=self.verbose,
         )
+
+    def _criterion(self):
+        import torch
+
+        return getattr(torch.nn, _LOSSES[self.loss])
 
     def _continued_net(self, n_valid, shuffle_seed):
         """The fitted net, set up for `max_epochs` more epochs on the new data."""
@@ -274,6 +288,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             dict(net.callbacks_)["early_stopping"].patience = self.patience
             net.train_split = _training.TailSplit(n_valid)
         net.set_params(**params)
+        criterion = self._criterion()
+        if type(net.criterion_) is not criterion:
+            # The losses hold no weights or state: swapping the instance is all
+            # a change of `loss` needs, and leaves the optimizer's state alone.
+            net.criterion, net.criterion_ = criterion, criterion()
         return net
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -281,8 +281,9 @@ def test_validation_holds_out_the_chronological_tail():
     ).fit(windows, y)
 
     for row in model.history_:
-        # Standardized with the training rows (std 0.1), the tail sits ~500 away.
-        assert row["valid_loss"] > 1e4
+        # Standardized with the training rows (std 0.1), the tail sits ~500
+        # away (the default loss is the absolute error).
+        assert row["valid_loss"] > 100
         # No tail row was trained on, or the training loss would be as large.
         assert row["train_loss"] < 10
 
@@ -536,6 +537,10 @@ def test_refitting_a_clone_reproduces_the_fit(fitted, data):
             {"device": "gpu"},
             "The 'device' parameter of LSTMForecaster must be a str among",
         ),
+        (
+            {"loss": "mse"},
+            "The 'loss' parameter of LSTMForecaster must be a str among",
+        ),
     ],
 )
 def test_invalid_parameters(data, params, message):
@@ -668,8 +673,15 @@ def test_too_few_windows_for_the_validation_tail(data):
 
 def test_diverging_fit_says_when_and_what_to_do(data):
     _, windows, y = data
+    # The squared error blows up where the absolute error's bounded gradients
+    # would only make the weights large.
     model = LSTMForecaster(
-        hidden_size=4, optimizer="sgd", lr=1e6, max_epochs=5, patience=None
+        hidden_size=4,
+        optimizer="sgd",
+        lr=1e6,
+        loss="squared_error",
+        max_epochs=5,
+        patience=None,
     )
     with pytest.raises(
         ValueError,
@@ -689,6 +701,7 @@ def test_divergence_seen_in_the_validation_loss_is_reported(data):
         hidden_size=4,
         optimizer="sgd",
         lr=1e20,
+        loss="squared_error",
         max_epochs=1,
         batch_size=len(windows),
         patience=3,
@@ -771,3 +784,37 @@ def test_torch_threads_are_restored(data, monkeypatch):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize(
+    "loss, expected", [("absolute_error", 0.0), ("squared_error", 10.0)]
+)
+def test_loss_picks_median_or_mean(loss, expected):
+    # Nothing to learn from the inputs: the forecast is the constant that the
+    # loss prefers, the median (0) for the absolute error, the mean (10) for
+    # the squared error of a target that is 100 one time in ten.
+    windows = np.zeros((200, 3, 1))
+    y = np.where(np.arange(200) % 10 == 0, 100.0, 0.0)
+    model = GRUForecaster(
+        hidden_size=2,
+        loss=loss,
+        lr=0.05,
+        max_epochs=60,
+        batch_size=50,
+        patience=None,
+        random_state=0,
+    ).fit(windows, y)
+    assert_allclose(model.predict(windows[:1]), [expected], atol=1.5)
+
+
+def test_warm_start_may_change_the_loss(data):
+    _, windows, y = data
+    model = LSTMForecaster(**CHEAP, loss="squared_error", warm_start=True)
+    model.fit(windows, y)
+    optimizer = model.net_.optimizer_
+    assert type(model.net_.criterion_).__name__ == "MSELoss"
+    model.set_params(loss="absolute_error").fit(windows, y)
+    assert model.n_epochs_ == 6
+    assert type(model.net_.criterion_).__name__ == "L1Loss"
+    # Training went on with the same optimizer and its state.
+    assert model.net_.optimizer_ is optimizer
