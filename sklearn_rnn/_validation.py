@@ -10,7 +10,7 @@ from sklearn.utils.validation import (
 )
 
 _FLOAT_DTYPES = (np.float32, np.float64)
-# Bound on the temporary boolean masks of the per-window NaN scan.
+# Bound on the temporary boolean masks of the NaN scans (values per chunk).
 _SCAN_CHUNK_VALUES = 1 << 20
 
 _IMPUTE_HINT = (
