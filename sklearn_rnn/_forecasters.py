@@ -64,6 +64,16 @@ _COMMON_PARAMETERS_DOC = """
         torch and NumPy random states are left untouched.
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where to train and predict; "auto" takes CUDA when available.
+    n_threads : int or None, default=None
+        Torch threads during `fit` and `predict` on CPU. None takes the
+        process's budget (what joblib grants a worker through OMP_NUM_THREADS,
+        else torch's own setting) and gives small networks one thread, which is
+        fastest on busy cores and makes their results the same bit for bit on
+        any machine. An int uses exactly that many threads: on cores of your
+        own, 2 or more train mid-sized networks faster (docs/performance.md),
+        but results may differ in the last bits from a run with another thread
+        count, and more threads than cores per worker oversubscribe a parallel
+        grid search. Your own torch setting is restored afterwards either way.
     verbose : int, default=0
         0 is silent; 1 prints a table of per-epoch losses.
     callbacks : list of skorch callbacks or None, default=None
@@ -144,6 +154,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "device": [StrOptions({"cpu", "cuda", "auto"})],
+        "n_threads": [Interval(Integral, 1, None, closed="left"), None],
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "warm_start": ["boolean"],
@@ -166,6 +177,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         shuffle=True,
         random_state=None,
         device="cpu",
+        n_threads=None,
         verbose=0,
         callbacks=None,
         warm_start=False,
@@ -184,6 +196,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.shuffle = shuffle
         self.random_state = random_state
         self.device = device
+        self.n_threads = n_threads
         self.verbose = verbose
         self.callbacks = callbacks
         self.warm_start = warm_start
@@ -347,7 +360,10 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             X, n_pad, y_scaled, pin_memory=device.startswith("cuda")
         )
 
-        with _training.torch_threads(), _training.seeded(torch_seed, device):
+        with (
+            _training.torch_threads(self.n_threads),
+            _training.seeded(torch_seed, device),
+        ):
             if continuing:
                 net = self._continued_net(n_valid, shuffle_seed)
             else:
@@ -397,7 +413,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         n_pad = leading_padding(X)
         from . import _training
 
-        with _training.torch_threads():
+        with _training.torch_threads(self.n_threads):
             scaled = _training.predict_windows(self.module_, X, n_pad, self.device_)
         y_pred = scaled.astype(np.float64) * self._y_scale + self._y_mean
         if not np.isfinite(y_pred).all():

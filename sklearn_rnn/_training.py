@@ -10,6 +10,7 @@ skorch runs the epochs, callbacks and history. What it gets from here:
   check that stops a diverging fit with an explanation.
 """
 
+import contextvars
 import copy
 import math
 import os
@@ -380,23 +381,35 @@ def _fused_adam_supported():
     return (major, minor) >= (2, 4)
 
 
+# True inside torch_threads(n_threads) with an explicit count: no capping then.
+_EXPLICIT_THREADS = contextvars.ContextVar(
+    "sklearn_rnn_explicit_threads", default=False
+)
+
+
 @contextmanager
-def torch_threads():
+def torch_threads(n_threads=None):
     """Run the block with the thread budget of this process; restore it after.
 
     joblib workers are granted a share of the cores through OMP_NUM_THREADS;
     torch reads it only when it starts, so it is applied here for each fit.
     Within the budget, :func:`_useful_threads` decides how many threads a fit
-    or a prediction actually takes.
+    or a prediction actually takes. An explicit `n_threads` (the estimators'
+    parameter) is used as it is, budget and cap aside.
     """
     before = torch.get_num_threads()
-    budget = os.environ.get("OMP_NUM_THREADS", "")
-    wanted = int(budget) if budget.isdigit() and int(budget) > 0 else before
+    if n_threads is None:
+        budget = os.environ.get("OMP_NUM_THREADS", "")
+        wanted = int(budget) if budget.isdigit() and int(budget) > 0 else before
+    else:
+        wanted = n_threads
+    token = _EXPLICIT_THREADS.set(n_threads is not None)
     if wanted != before:
         torch.set_num_threads(wanted)
     try:
         yield
     finally:
+        _EXPLICIT_THREADS.reset(token)
         if torch.get_num_threads() != before:
             torch.set_num_threads(before)
 
@@ -421,7 +434,8 @@ def _useful_threads(module, batch_size, device):
     floating-point results.
     """
     before = torch.get_num_threads()
-    if before == 1 or torch.device(device).type != "cpu":
+    cpu = torch.device(device).type == "cpu"
+    if before == 1 or not cpu or _EXPLICIT_THREADS.get():
         yield
         return
     weights = sum(p.numel() for p in module.parameters() if p.dim() == 2)

@@ -541,6 +541,11 @@ def test_refitting_a_clone_reproduces_the_fit(fitted, data):
             {"loss": "mse"},
             "The 'loss' parameter of LSTMForecaster must be a str among",
         ),
+        (
+            {"n_threads": 0},
+            "The 'n_threads' parameter of LSTMForecaster must be an int in the "
+            "range [1, inf) or None. Got 0 instead.",
+        ),
     ],
 )
 def test_invalid_parameters(data, params, message):
@@ -818,3 +823,36 @@ def test_warm_start_may_change_the_loss(data):
     assert type(model.net_.criterion_).__name__ == "L1Loss"
     # Training went on with the same optimizer and its state.
     assert model.net_.optimizer_ is optimizer
+
+
+def _threads_in_forward(model):
+    """Record torch's thread count at each forward pass of the fitted module."""
+    import torch
+
+    seen = []
+    model.module_.register_forward_pre_hook(
+        lambda module, args: seen.append(torch.get_num_threads())
+    )
+    return seen
+
+
+@pytest.mark.parametrize("n_threads, expected", [(None, 1), (2, 2), (1, 1)])
+def test_n_threads_in_fit_and_predict(data, n_threads, expected):
+    import torch
+
+    _, windows, y = data
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        model = GRUForecaster(
+            **CHEAP, n_threads=n_threads, callbacks=[("watcher", _BatchWatcher())]
+        ).fit(windows, y)
+        # None: the policy gives this tiny network one thread of the two.
+        assert dict(model.net_.callbacks_)["watcher"].threads == expected
+        assert torch.get_num_threads() == 2
+        seen = _threads_in_forward(model)
+        model.predict(windows)
+        assert seen and set(seen) == {expected}
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
