@@ -85,7 +85,9 @@ _COMMON_PARAMETERS_DOC = """
         network for `max_epochs` more epochs (at the current `lr`) instead of
         starting from new weights. The target scaling and the callbacks of the
         first fit are kept; `patience` and `validation_fraction` apply to the
-        new data but may not switch early stopping on or off.
+        new data but may not switch early stopping on or off. A new `loss`
+        applies from the next epoch on (``history_`` then holds both), and early
+        stopping compares only epochs of the new loss.
 """
 
 _COMMON_ATTRIBUTES_DOC = """
@@ -306,6 +308,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             # The losses hold no weights or state: swapping the instance is all
             # a change of `loss` needs, and leaves the optimizer's state alone.
             net.criterion, net.criterion_ = criterion, criterion()
+            if stopping:
+                # The best loss so far is in the other loss's units: start the
+                # comparison afresh from the current weights.
+                stopper = dict(net.callbacks_)["early_stopping"]
+                stopper.best_loss_, stopper.best_epoch_ = math.inf, None
         return net
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -107,11 +107,20 @@ class TailSplit:
         return dataset.subset(slice(0, n_train)), dataset.subset(slice(n_train, None))
 
 
-class StopOnDivergence(Callback):
-    """Stop with an explanation as soon as an epoch's loss is not finite.
+# A training loss above this, on the standardized target, is divergence: there
+# predicting the training mean scores at most 1 (squared or absolute error).
+_DIVERGED_TRAIN_LOSS = 1e3
 
-    The training loss is measured before each update, so an update that blows
-    the weights up in the last batch shows first in the validation loss.
+
+class StopOnDivergence(Callback):
+    """Stop with an explanation as soon as an epoch's loss diverges.
+
+    A loss that is not finite diverged. So did a training loss above
+    ``_DIVERGED_TRAIN_LOSS``: the absolute error, whose gradients are bounded,
+    can stay finite while the weights run away. The training loss is measured
+    before each update, so an update that blows the weights up in the last
+    batch shows first in the validation loss. The validation loss has no upper
+    bound here: a validation tail may lie far from the training rows.
     """
 
     def __init__(self, estimator_name, lr):
@@ -123,13 +132,23 @@ class StopOnDivergence(Callback):
         for name, label in (("train_loss", "training"), ("valid_loss", "validation")):
             loss = row.get(name, 0.0)
             if not math.isfinite(loss):
-                raise ValueError(
-                    f"{self.estimator_name} training diverged: the {label} loss "
-                    f"became {loss} at epoch "
-                    f"{row['epoch']}. Use a smaller learning rate (lr={self.lr} now, "
-                    "try 10 times smaller) and scale the inputs, for example with "
-                    "StandardScaler before WindowTransformer."
-                )
+                self._raise(f"the {label} loss became {loss}", row["epoch"])
+        loss = row.get("train_loss", 0.0)
+        if loss > _DIVERGED_TRAIN_LOSS:
+            self._raise(
+                f"the training loss reached {loss:.3g} on the standardized target, "
+                f"above {_DIVERGED_TRAIN_LOSS:g} where predicting the mean scores at "
+                "most 1,",
+                row["epoch"],
+            )
+
+    def _raise(self, what, epoch):
+        raise ValueError(
+            f"{self.estimator_name} training diverged: {what} at epoch {epoch}. "
+            f"Use a smaller learning rate (lr={self.lr} now, try 10 times smaller) "
+            "and scale the inputs, for example with StandardScaler before "
+            "WindowTransformer."
+        )
 
 
 class EarlyStopping(Callback):
@@ -404,9 +423,9 @@ def torch_threads(n_threads=None):
     else:
         wanted = n_threads
     token = _EXPLICIT_THREADS.set(n_threads is not None)
-    if wanted != before:
-        torch.set_num_threads(wanted)
     try:
+        if wanted != before:
+            torch.set_num_threads(int(wanted))
         yield
     finally:
         _EXPLICIT_THREADS.reset(token)

@@ -20,6 +20,26 @@ def _flattening(transformer):
     return transformer.flatten
 
 
+# Rows per chunk of the overflow check: bounds its temporary mask.
+_CHECK_CHUNK_VALUES = 1 << 16
+
+
+def _check_float32_range(copied, X):
+    """Raise if the float32 copy of `X` overflowed: `X` holds no infinity itself."""
+    chunk = max(1, _CHECK_CHUNK_VALUES // max(1, X.shape[1]))
+    for start in range(0, len(copied), chunk):
+        overflow = np.isinf(copied[start : start + chunk])
+        if overflow.any():
+            row, column = (int(i) for i in np.argwhere(overflow)[0])
+            row += start
+            raise ValueError(
+                f"X of WindowTransformer holds {float(X[row, column]):g} at row {row}, "
+                f"column {column}: windows are float32, whose largest value is "
+                f"{np.finfo(np.float32).max:.4g}. Scale the series first, for "
+                "example with StandardScaler before WindowTransformer."
+            )
+
+
 class WindowTransformer(TransformerMixin, BaseEstimator):
     """Turn a time series into one window of past values per row.
 
@@ -164,7 +184,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         n_pad = self.window_length - 1
         padded = np.empty((n_samples + n_pad, n_features), dtype=np.float32)
         padded[:n_pad] = self.fill_value
-        padded[n_pad:] = X
+        with np.errstate(over="ignore"):
+            padded[n_pad:] = X
+        if X.dtype != np.float32:
+            _check_float32_range(padded[n_pad:], X)
         # sliding_window_view puts the window axis last; move it before features.
         windows = sliding_window_view(padded, self.window_length, axis=0)
         windows = windows.transpose(0, 2, 1)

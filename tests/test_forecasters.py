@@ -676,21 +676,23 @@ def test_too_few_windows_for_the_validation_tail(data):
         GRUForecaster(patience=2, validation_fraction=0.5).fit(windows[:1], y[:1])
 
 
-def test_diverging_fit_says_when_and_what_to_do(data):
+@pytest.mark.parametrize("loss", ["squared_error", "absolute_error"])
+def test_diverging_fit_says_when_and_what_to_do(data, loss):
+    # Caught while the loss is still finite: the absolute error's bounded
+    # gradients may never make it NaN while the weights run away.
+    symptom = r"the training loss reached \S+ on the standardized target"
     _, windows, y = data
-    # The squared error blows up where the absolute error's bounded gradients
-    # would only make the weights large.
     model = LSTMForecaster(
         hidden_size=4,
         optimizer="sgd",
         lr=1e6,
-        loss="squared_error",
+        loss=loss,
         max_epochs=5,
         patience=None,
     )
     with pytest.raises(
         ValueError,
-        match=r"LSTMForecaster training diverged: the training loss became nan at "
+        match=rf"LSTMForecaster training diverged: {symptom}.* at "
         r"epoch \d+\. Use a smaller learning rate \(lr=1000000.0 now.*"
         r"StandardScaler before WindowTransformer",
     ):
@@ -713,7 +715,9 @@ def test_divergence_seen_in_the_validation_loss_is_reported(data):
         validation_fraction=0.2,
         random_state=0,
     )
-    with pytest.raises(ValueError, match="diverged"):
+    with pytest.raises(
+        ValueError, match=r"diverged: the validation loss became (nan|inf) at epoch 1"
+    ):
         model.fit(windows, y)
 
 
@@ -856,3 +860,27 @@ def test_n_threads_in_fit_and_predict(data, n_threads, expected):
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+def test_warm_start_loss_switch_restarts_the_early_stopping_comparison():
+    t = np.arange(400)
+    series = np.sin(t / 6.0)[:, None] + 0.05 * np.random.default_rng(0).normal(
+        size=(400, 1)
+    )
+    windows = WindowTransformer(8).fit_transform(series)[7:-1]
+    y = series[8:, 0]
+    model = GRUForecaster(
+        hidden_size=8,
+        loss="squared_error",
+        max_epochs=15,
+        patience=3,
+        lr=0.01,
+        random_state=0,
+        warm_start=True,
+    ).fit(windows, y)
+    first_epochs, before = model.n_epochs_, model.predict(windows)
+    model.set_params(loss="absolute_error", max_epochs=6).fit(windows, y)
+    # The absolute errors were not compared with the best squared error: the
+    # continued fit kept one of its own epochs, and its weights moved.
+    assert model.best_epoch_ > first_epochs
+    assert not np.array_equal(model.predict(windows), before)

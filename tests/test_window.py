@@ -261,6 +261,22 @@ def test_infinity_is_refused():
         WindowTransformer(window_length=2).fit(np.array([[1.0], [np.inf]]))
 
 
+@pytest.mark.parametrize("flatten", [False, True])
+def test_values_beyond_float32_are_refused(flatten):
+    X = np.ones((5000, 3))
+    X[4321, 2] = -1e300
+    transformer = WindowTransformer(4, flatten=flatten).fit(X)
+    with pytest.raises(
+        ValueError,
+        match=r"X of WindowTransformer holds -1e\+300 at row 4321, column 2: "
+        r"windows are float32.*StandardScaler before WindowTransformer",
+    ):
+        transformer.transform(X)
+    # The largest float32 itself is fine.
+    X[4321, 2] = np.finfo(np.float32).max
+    assert np.isfinite(transformer.transform(X)[4321]).all()
+
+
 def test_text_is_refused_with_the_dtype():
     with pytest.raises(
         ValueError, match=r"X of WindowTransformer must hold numbers; got dtype <U4"
