@@ -135,6 +135,24 @@ def ratios(numerators, denominators):
     return [a / b for a, b in zip(numerators, denominators, strict=True)]
 
 
+def compared(figure, times, ours, ref, reference, target="", within=None):
+    """Row of `times[ours]` against `times[ref]`, wall and CPU ratios per round.
+
+    Met when the median ratio is at most `within`; no verdict without it.
+    """
+    ratio = ratios(times[ours], times[ref])
+    return Row(
+        figure,
+        times[ours],
+        reference,
+        times[ref],
+        ratio,
+        target,
+        None if within is None else statistics.median(ratio) <= within,
+        ratios(times.cpu[ours], times.cpu[ref]),
+    )
+
+
 def run_python(code, env=None):
     """Run `code` in a fresh interpreter and return its stdout."""
     result = subprocess.run(
@@ -239,28 +257,25 @@ def bench_fit(cfg):
                 cfg.rounds,
             )
             label = f"{cls.__name__}({cfg.hidden}) fit, batch {batch_size}"
-            ratio = ratios(times["ours"], times["hand"])
             rows.append(
-                Row(
+                compared(
                     label,
-                    times["ours"],
+                    times,
+                    "ours",
+                    "hand",
                     "hand loop, default Adam",
-                    times["hand"],
-                    ratio,
                     "<= 1.05x (stretch < 1.0x)",
-                    statistics.median(ratio) <= 1.05,
-                    ratios(times.cpu["ours"], times.cpu["hand"]),
+                    within=1.05,
                 )
             )
             rows.append(
-                Row(
+                compared(
                     label,
-                    times["ours"],
+                    times,
+                    "ours",
+                    "hand_fused",
                     "hand loop, fused Adam",
-                    times["hand_fused"],
-                    ratios(times["ours"], times["hand_fused"]),
                     "(glue cost alone)",
-                    cpu_ratio=ratios(times.cpu["ours"], times.cpu["hand_fused"]),
                 )
             )
     title = (
@@ -368,17 +383,15 @@ def bench_predict(cfg):
     times = interleaved(
         {"ours": lambda: est.predict(W_test), "raw": raw}, cfg.predict_rounds
     )
-    ratio = ratios(times["ours"], times["raw"])
     rows = [
-        Row(
+        compared(
             f"LSTMForecaster({cfg.hidden}).predict, {len(W_test)} windows",
-            times["ours"],
+            times,
+            "ours",
+            "raw",
             "one forward pass of module_",
-            times["raw"],
-            ratio,
             "<= 1.2x",
-            statistics.median(ratio) <= 1.2,
-            ratios(times.cpu["ours"], times.cpu["raw"]),
+            within=1.2,
         )
     ]
     print_table(
@@ -737,20 +750,20 @@ def bench_transform(cfg):
             },
             cfg.transform_rounds,
         )
-        ratio = ratios(times["transform"], times["copy"])
-        first_ratio = first_ratio or statistics.median(ratio)
+        first_ratio = first_ratio or statistics.median(
+            ratios(times["transform"], times["copy"])
+        )
         windows = transformer.transform(series)
         rows.append(
-            Row(
+            compared(
                 f"transform, window_length {window_length} "
                 f"(output {windows.nbytes / 2**20:.0f} MiB as a view)",
-                times["transform"],
+                times,
+                "transform",
+                "copy",
                 "np.copy(series)",
-                times["copy"],
-                ratio,
                 "flat in window_length",
-                statistics.median(ratio) <= 1.5 * first_ratio,
-                ratios(times.cpu["transform"], times.cpu["copy"]),
+                within=1.5 * first_ratio,
             )
         )
     print_table(

@@ -1,5 +1,6 @@
 """Input checks shared by the forecasters: window shapes, padding, targets."""
 
+import math
 from contextlib import contextmanager
 
 import numpy as np
@@ -41,6 +42,18 @@ def explain_text(data, input_name, estimator):
             "example with sklearn.preprocessing.OneHotEncoder in a "
             "ColumnTransformer."
         ) from error
+
+
+def row_chunks(array, max_values):
+    """Yield ``(start, array[start:stop])`` over blocks of rows of `array`.
+
+    A block holds at most `max_values` values (at least one row), so the
+    temporary masks a scan makes of it stay bounded.
+    """
+    row_size = math.prod(array.shape[1:])
+    chunk = max(1, max_values // max(1, row_size))
+    for start in range(0, len(array), chunk):
+        yield start, array[start : start + chunk]
 
 
 def validate_windows(estimator, X, *, reset):
@@ -161,9 +174,7 @@ def _row_flags(parts):
     """
     all_nan, bad = [], []
     for part in parts:
-        chunk = max(1, _SCAN_CHUNK_VALUES // part.shape[1])
-        for start in range(0, len(part), chunk):
-            block = part[start : start + chunk]
+        for _, block in row_chunks(part, _SCAN_CHUNK_VALUES):
             isnan = np.isnan(block)
             block_all_nan = isnan.all(axis=1)
             all_nan.append(block_all_nan)
@@ -195,11 +206,8 @@ def _padding_of_series(parts, n_samples, n_steps):
 
 
 def _padding_of_windows(X):
-    n_samples, n_steps, n_features = X.shape
-    n_pad = np.empty(n_samples, dtype=np.int64)
-    chunk = max(1, _SCAN_CHUNK_VALUES // (n_steps * n_features))
-    for start in range(0, n_samples, chunk):
-        block = X[start : start + chunk]
+    n_pad = np.empty(len(X), dtype=np.int64)
+    for start, block in row_chunks(X, _SCAN_CHUNK_VALUES):
         isnan = np.isnan(block)
         all_nan = isnan.all(axis=2)
         bad = np.isinf(block).any(axis=2) | (isnan.any(axis=2) & ~all_nan)
@@ -211,7 +219,7 @@ def _padding_of_windows(X):
             _raise_misplaced_nan(
                 start + int(window), int(step), "NaN or infinity that is not padding"
             )
-        n_pad[start : start + chunk] = all_nan.sum(axis=1)
+        n_pad[start : start + len(block)] = all_nan.sum(axis=1)
     return n_pad
 
 

@@ -13,22 +13,21 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._validation import explain_text
+from ._validation import explain_text, row_chunks
 
 
 def _flattening(transformer):
     return transformer.flatten
 
 
-# Rows per chunk of the overflow check: bounds its temporary mask.
+# Values per chunk of the overflow check: bounds its temporary mask.
 _CHECK_CHUNK_VALUES = 1 << 16
 
 
 def _check_float32_range(copied, X):
     """Raise if the float32 copy of `X` overflowed: `X` holds no infinity itself."""
-    chunk = max(1, _CHECK_CHUNK_VALUES // max(1, X.shape[1]))
-    for start in range(0, len(copied), chunk):
-        overflow = np.isinf(copied[start : start + chunk])
+    for start, block in row_chunks(copied, _CHECK_CHUNK_VALUES):
+        overflow = np.isinf(block)
         if overflow.any():
             row, column = (int(i) for i in np.argwhere(overflow)[0])
             row += start
