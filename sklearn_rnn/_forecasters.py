@@ -284,7 +284,8 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         from . import _training
 
         net = self.net_
-        stopping = "early_stopping" in dict(net.callbacks_)
+        stopper = dict(net.callbacks_).get("early_stopping")
+        stopping = stopper is not None
         if stopping != bool(n_valid):
             raise ValueError(
                 "warm_start=True continues the first fit's training loop, which "
@@ -300,7 +301,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         if stopping:
             # Set in place: set_params would re-initialize every callback and
             # forget the best epoch so far.
-            dict(net.callbacks_)["early_stopping"].patience = self.patience
+            stopper.patience = self.patience
             net.train_split = _training.TailSplit(n_valid)
         net.set_params(**params)
         criterion = self._criterion()
@@ -311,7 +312,6 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             if stopping:
                 # The best loss so far is in the other loss's units: start the
                 # comparison afresh from the current weights.
-                stopper = dict(net.callbacks_)["early_stopping"]
                 stopper.best_loss_, stopper.best_epoch_ = math.inf, None
         return net
 
