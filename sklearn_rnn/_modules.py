@@ -1,29 +1,42 @@
-"""PyTorch modules behind the forecasters: one recurrent layer stack and a linear head.
+"""PyTorch modules behind the forecasters: recurrent layers and a linear head.
 
 The three families (simple RNN, LSTM, GRU) share everything but the recurrent
-cell, so they share one base class. Each module maps a batch of windows
+cell, so they share one class. A module maps a batch of windows
 ``(batch, timesteps, features)`` to ``(batch, n_outputs)``.
 
 Windows may start with missing history (left padding). ``n_pad[i]`` says how many
 leading steps of window ``i`` are padding; those windows are run over their
 observed suffix only, with :func:`torch.nn.utils.rnn.pack_padded_sequence`, so a
 padded window gives the same output as the same window without its padding.
+
+Randomness comes only from generators the caller hands in (:func:`build_module`
+for the initial weights, the ``generator`` attribute for dropout): two fits in
+two threads never share a random stream, and torch's global generator is never
+drawn from.
 """
+
+import math
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence
 
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+# Rows of a layer's input weight matrix per unit of hidden size.
+GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
-class _RecurrentRegressor(nn.Module):
-    """Recurrent layers, dropout on the last hidden state, and a linear head.
+
+class RecurrentRegressor(nn.Module):
+    """Stacked recurrent layers, dropout, and a linear head on the last state.
 
     Parameters
     ----------
+    cell : {"rnn", "lstm", "gru"}
+        Recurrent cell; "rnn" is the Elman cell with tanh (Keras' SimpleRNN).
     n_features : int
         Number of features per time step.
     n_outputs : int
-        Number of regression targets.
+        Number of outputs.
     hidden_size : int
         Width of the recurrent state.
     num_layers : int
@@ -32,30 +45,33 @@ class _RecurrentRegressor(nn.Module):
         Dropout between stacked layers and on the last hidden state.
     """
 
-    rnn_class = None
-    rnn_kwargs = {}
-
-    def __init__(self, n_features, n_outputs, hidden_size, num_layers, dropout):
+    def __init__(self, cell, n_features, n_outputs, hidden_size, num_layers, dropout):
         super().__init__()
-        self.rnn = self.rnn_class(
-            input_size=n_features,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            batch_first=True,
-            # torch warns when inter-layer dropout is set on a single layer.
-            dropout=dropout if num_layers > 1 else 0.0,
-            **self.rnn_kwargs,
+        self.cell = cell
+        sizes = [n_features] + [hidden_size] * (num_layers - 1)
+        # One torch layer per level, so that dropout between levels draws from
+        # this module's generator (torch's own inter-layer dropout cannot).
+        self.layers = nn.ModuleList(
+            CELLS[cell](size, hidden_size, batch_first=True) for size in sizes
         )
-        self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size, n_outputs)
+        self.p = float(dropout)
+        self.generator = None
 
-    def _final_state(self, X):
-        _, state = self.rnn(X)
-        return state
+    def _drop(self, values):
+        if not self.training or self.p == 0:
+            return values
+        keep = torch.empty_like(values).bernoulli_(1 - self.p, generator=self.generator)
+        return values * keep / (1 - self.p)
 
     def _last_hidden(self, X):
-        state = self._final_state(X)
-        # LSTM returns (h_n, c_n); the other cells return h_n alone.
+        out = X
+        for level, layer in enumerate(self.layers):
+            if level:
+                packed = not isinstance(out, torch.Tensor)
+                out = out._replace(data=self._drop(out.data)) if packed else self._drop(out)
+            out, state = layer(out)
+        # An LSTM returns (h_n, c_n); the other cells return h_n alone.
         h_n = state[0] if isinstance(state, tuple) else state
         return h_n[-1]
 
@@ -82,27 +98,41 @@ class _RecurrentRegressor(nn.Module):
             hidden = X.new_empty((X.shape[0], self.head.in_features))
             hidden[~padded] = self._last_hidden(X[~padded])
             hidden[padded] = self._last_hidden_padded(X[padded], n_pad[padded])
-        if self.dropout.p > 0:
-            # Skipped, not run as identity, at p=0: a module call costs a few
-            # microseconds in every training step of a small network.
-            hidden = self.dropout(hidden)
-        return self.head(hidden)
+        return self.head(self._drop(hidden))
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["generator"] = None
+        return state
 
 
-class SimpleRNNModule(_RecurrentRegressor):
-    """Elman RNN with tanh activation (Keras' ``SimpleRNN``) and a linear head."""
+def build_module(config, seed, device):
+    """A :class:`RecurrentRegressor` from `config`, initialized from `seed`.
 
-    rnn_class = nn.RNN
-    rnn_kwargs = {"nonlinearity": "tanh"}
+    The weights are drawn as torch draws them by default (uniform on
+    ``[-1/sqrt(hidden_size), 1/sqrt(hidden_size)]`` for the recurrent layers and
+    the head alike), but from a generator of this fit's own.
+    """
+    with torch.device("meta"):
+        module = RecurrentRegressor(**config)
+    module.to_empty(device=device)
+    generator = torch.Generator(device=device).manual_seed(seed)
+    bound = 1.0 / math.sqrt(config["hidden_size"])
+    with torch.no_grad():
+        for parameter in module.parameters():
+            parameter.uniform_(-bound, bound, generator=generator)
+    for layer in module.layers:
+        layer.flatten_parameters()
+    return module
 
 
-class LSTMModule(_RecurrentRegressor):
-    """LSTM layers and a linear head."""
-
-    rnn_class = nn.LSTM
-
-
-class GRUModule(_RecurrentRegressor):
-    """GRU layers and a linear head."""
-
-    rnn_class = nn.GRU
+def count_weights(config):
+    """Number of trainable values of the module that `config` describes."""
+    gates = GATES[config["cell"]] * config["hidden_size"]
+    hidden = config["hidden_size"]
+    total = 0
+    size = config["n_features"]
+    for _ in range(config["num_layers"]):
+        total += gates * (size + hidden) + 2 * gates
+        size = hidden
+    return total + hidden * config["n_outputs"] + config["n_outputs"]

@@ -1,55 +1,68 @@
-"""The glue between the forecasters and skorch's training loop.
+"""Building and running the network: the glue between the forecasters and skorch.
 
-skorch runs the epochs, callbacks and history. What it gets from here:
+skorch runs the epochs, callbacks and history, driven only through its public
+extension points:
 
-* a dataset that keeps the windows as the caller's (strided) array and hands
-  out mini-batches gathered straight from it, so the windows of the whole series
-  are never materialized;
-* a split that holds out the chronological tail for validation;
-* early stopping that ends the loop cleanly and restores the best weights, and a
-  check that stops a diverging fit with an explanation.
+* the dataset is a :class:`WindowDataset`, which skorch passes through as it is,
+  and the iterators are :class:`WindowBatches`, which gather mini-batches
+  straight from the caller's strided windows (the windows of the whole series
+  are never materialized);
+* ``train_split`` is :class:`TailSplit`, which holds out the chronological tail;
+* the criterion is :class:`ForecastLoss`, which reads the sample weights that
+  travel with the targets;
+* early stopping is skorch's own ``EarlyStopping(load_best=True)``, and
+  :class:`StopOnDivergence` is a plain callback.
+
+No NeuralNet method is overridden.
 """
 
-import contextvars
-import copy
 import math
 import os
+import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
-from skorch.history import History
-from skorch.utils import TeeGenerator
+from skorch.callbacks import Callback, EarlyStopping
+from torch import nn
+from torch.nn import functional as F
+
+from ._modules import GATES
 
 # Inference batches (prediction, validation) are cut so that their inputs and the
 # recurrent layers' per-step values take about this many floats (8 MiB): the
 # recurrent layers hold several times their input, and larger batches are no
 # faster (docs/performance.md).
 _INFERENCE_BATCH_VALUES = 1 << 21
-_VALID_BATCH_SIZE = 1024
 
 
 class WindowDataset(torch.utils.data.Dataset):
-    """Windows, their padding counts and targets, sliced without copying."""
+    """Windows, their padding counts, targets and weights, sliced without copying."""
 
-    def __init__(self, X, n_pad, y=None, pin_memory=False):
+    def __init__(self, X, n_pad, y=None, sample_weight=None, pin_memory=False):
         self.X = X
         self.n_pad = n_pad
         self.y = y
+        self.sample_weight = sample_weight
         self.pin_memory = pin_memory
         self._padded = bool(n_pad.any())
 
     def __len__(self):
         return len(self.X)
 
-    def __getitem__(self, index):
-        return self.batch(np.asarray([index]))
-
     def subset(self, rows):
-        y = None if self.y is None else self.y[rows]
-        return WindowDataset(self.X[rows], self.n_pad[rows], y, self.pin_memory)
+        def part(values):
+            return None if values is None else values[rows]
+
+        return WindowDataset(
+            self.X[rows],
+            self.n_pad[rows],
+            part(self.y),
+            part(self.sample_weight),
+            self.pin_memory,
+        )
 
     def _tensor(self, array, dtype=None):
         array = np.ascontiguousarray(array, dtype=dtype)
@@ -68,7 +81,11 @@ class WindowDataset(torch.utils.data.Dataset):
                 inputs["n_pad"] = self._tensor(n_pad)
         if self.y is None:
             return inputs, None
-        return inputs, self._tensor(self.y[rows])
+        target = self._tensor(self.y[rows], np.float32)
+        if self.sample_weight is None:
+            return inputs, target
+        weight = self._tensor(self.sample_weight[rows], np.float32)
+        return inputs, {"y": target, "sample_weight": weight}
 
 
 class WindowBatches:
@@ -105,6 +122,42 @@ class TailSplit:
     def __call__(self, dataset, y=None, **fit_params):
         n_train = len(dataset) - self.n_valid
         return dataset.subset(slice(0, n_train)), dataset.subset(slice(n_train, None))
+
+
+class ForecastLoss(nn.Module):
+    """Mean absolute, squared or pinball loss, weighted by sample where given.
+
+    With `quantiles`, the outputs are ``n_outputs * len(quantiles)`` values per
+    window, quantiles varying fastest, and the loss is the pinball loss averaged
+    over outputs and quantiles. A target given as a dict carries
+    ``"sample_weight"`` next to ``"y"``: the loss is then the weighted mean of
+    the per-window losses.
+    """
+
+    def __init__(self, loss, quantiles=None):
+        super().__init__()
+        self.loss = loss
+        self.quantiles = None if quantiles is None else tuple(quantiles)
+
+    def per_value(self, y_pred, y):
+        if self.quantiles is not None:
+            levels = torch.tensor(self.quantiles, dtype=y.dtype, device=y.device)
+            y_pred = y_pred.view(len(y), y.shape[1], len(self.quantiles))
+            diff = y.unsqueeze(-1) - y_pred
+            return torch.maximum(levels * diff, (levels - 1) * diff).flatten(1)
+        if self.loss == "squared_error":
+            return (y_pred - y).square()
+        return (y_pred - y).abs()
+
+    def forward(self, y_pred, target):
+        if not isinstance(target, dict):
+            if self.quantiles is None:
+                loss = F.mse_loss if self.loss == "squared_error" else F.l1_loss
+                return loss(y_pred, target)
+            return self.per_value(y_pred, target).mean()
+        weight = target["sample_weight"]
+        per_window = self.per_value(y_pred, target["y"]).mean(dim=1)
+        return (per_window * weight).sum() / weight.sum().clamp_min(1e-12)
 
 
 # A training loss above this, on the standardized target, is divergence: there
@@ -151,213 +204,130 @@ class StopOnDivergence(Callback):
         )
 
 
-class EarlyStopping(Callback):
-    """Stop when the validation loss has not improved for `patience` epochs.
-
-    Improvement means a relative decrease of more than `threshold`. The weights
-    of the best epoch are restored when training ends.
-    """
-
-    def __init__(self, patience, threshold=1e-4):
-        self.patience = patience
-        self.threshold = threshold
-
-    def initialize(self):
-        self.best_loss_ = math.inf
-        self.best_epoch_ = None
-        self._best_state = None
-        return self
-
-    def on_train_begin(self, net, **kwargs):
-        # A warm-started fit begins from the weights restored at the end of the
-        # previous one, the best so far: keep them unless an epoch beats them.
-        # (Comparing across fits assumes the same validation tail.)
-        if self.best_epoch_ is not None and self._best_state is None:
-            self._best_state = copy.deepcopy(net.module_.state_dict())
-
-    def on_epoch_end(self, net, **kwargs):
-        loss = net.history[-1, "valid_loss"]
-        epoch = net.history[-1, "epoch"]
-        if loss < self.best_loss_ * (1 - self.threshold) or self.best_epoch_ is None:
-            self.best_loss_ = loss
-            self.best_epoch_ = epoch
-            self._best_state = copy.deepcopy(net.module_.state_dict())
-        elif epoch - self.best_epoch_ >= self.patience:
-            net.stop_training = True
-
-    def on_train_end(self, net, **kwargs):
-        if self._best_state is not None:
-            net.module_.load_state_dict(self._best_state)
-            self._best_state = None
+def _silent(text):
+    """Sink for early stopping's messages when the forecaster is not verbose."""
 
 
-class RecurrentNet(NeuralNet):
-    """skorch's NeuralNet with a lean batch loop and a clean early stop.
-
-    skorch still runs the fit: epochs, callbacks and history are its own. What
-    changes is the work done around each mini-batch, which for the small
-    recurrent networks of this package is a large share of a training step:
-
-    * train/eval mode is set once per epoch phase, not once per batch;
-    * callbacks are notified of batch events only if they override the hook
-      (skorch's default callbacks work at epoch level);
-    * batch losses stay on the device until the end of the epoch and are then
-      written to the history in one transfer, unless a callback listens to
-      ``on_batch_end`` and may read them there;
-    * the optimizers of this package take a plain ``step()``; the closure that
-      skorch builds for every batch is kept for optimizers that may need it;
-    * tensors already on the device are not moved.
-    """
-
-    stop_training = False
-
-    def get_dataset(self, X, y=None):
-        return X
-
-    def infer(self, x, **fit_params):
-        if self._moves_tensors():
-            x = {name: t.to(self.device, non_blocking=True) for name, t in x.items()}
-        return self.module_(**x)
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        if self._moves_tensors():
-            y_true = y_true.to(self.device, non_blocking=True)
-        return self.criterion_(y_pred, y_true)
-
-    def _moves_tensors(self):
-        return self.device != "cpu" and torch.device(self.device).type != "cpu"
-
-    def _listeners(self, hook):
-        """The callbacks' `hook` methods that do something (not Callback's no-op)."""
-        noop = getattr(Callback, hook)
-        return [
-            getattr(cb, hook)
-            for _, cb in self.callbacks_
-            if getattr(type(cb), hook, noop) is not noop
-        ]
-
-    def train_step_single(self, batch, **fit_params):
-        Xi, yi = batch
-        y_pred = self.infer(Xi, **fit_params)
-        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        loss.backward()
-        return {"loss": loss, "y_pred": y_pred}
-
-    def train_step(self, batch, **fit_params):
-        optimizers = [getattr(self, name + "_") for name in self._optimizers]
-        if not all(type(opt) in _CLOSURE_FREE for opt in optimizers):
-            return super().train_step(batch, **fit_params)
-        for optimizer in optimizers:
-            optimizer.zero_grad()
-        step = self.train_step_single(batch, **fit_params)
-        on_grad_computed = getattr(self, "_grad_listeners_", None)
-        if on_grad_computed is None:
-            on_grad_computed = self._listeners("on_grad_computed")
-        if on_grad_computed:
-            named_parameters = TeeGenerator(self.get_all_learnable_params())
-            for listener in on_grad_computed:
-                listener(
-                    self, named_parameters=named_parameters, batch=batch, training=True
-                )
-        for optimizer in optimizers:
-            optimizer.step()
-        return step
-
-    def validation_step(self, batch, **fit_params):
-        Xi, yi = batch
-        with torch.no_grad():
-            y_pred = self.infer(Xi, **fit_params)
-            loss = self.get_loss(y_pred, yi, X=Xi, training=False)
-        return {"loss": loss, "y_pred": y_pred}
-
-    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
-        if iterator is None:
-            return
-        self._set_training(training)
-        on_batch_begin = self._listeners("on_batch_begin")
-        on_batch_end = self._listeners("on_batch_end")
-        history = self.history
-        loss_key, size_key = prefix + "_loss", prefix + "_batch_size"
-        # A listener may read the batch's loss from the history; skorch's
-        # distributed history takes batch records through its own methods only.
-        deferred = not on_batch_end and type(history) is History
-        pending = []
-        n_batches = 0
-        for batch in iterator:
-            history.new_batch()
-            for listener in on_batch_begin:
-                listener(self, batch=batch, training=training)
-            step = step_fn(batch, **fit_params)
-            history.record_batch(size_key, len(batch[1]))
-            if deferred:
-                pending.append(step["loss"].detach())
-            else:
-                history.record_batch(loss_key, step["loss"].item())
-                for listener in on_batch_end:
-                    listener(self, batch=batch, training=training, **step)
-            n_batches += 1
-            # Free this batch before the iterator gathers the next one.
-            del batch, step
-        if pending:
-            # One device-to-host transfer per epoch instead of one per batch.
-            losses = torch.stack(pending).tolist()
-            records = history[-1]["batches"][-n_batches:]
-            for record, loss in zip(records, losses, strict=True):
-                record[loss_key] = loss
-        history.record(prefix + "_batch_count", n_batches)
-
-    def fit_loop(self, X, y=None, epochs=None, _routing_method=None, **fit_params):
-        self.check_training_readiness()
-        epochs = self.max_epochs if epochs is None else epochs
-        dataset_train, dataset_valid = self.get_split_datasets(X, y)
-        epoch_kwargs = {"dataset_train": dataset_train, "dataset_valid": dataset_valid}
-        iterator_train = self.get_iterator(dataset_train, training=True)
-        iterator_valid = None
-        if dataset_valid is not None:
-            iterator_valid = self.get_iterator(dataset_valid, training=False)
-            if isinstance(iterator_valid, WindowBatches):
-                _, n_steps, n_features = dataset_valid.X.shape
-                iterator_valid.batch_size = min(
-                    iterator_valid.batch_size,
-                    inference_batch_size(self.module_, n_steps, n_features),
-                )
-        self.stop_training = False
-        batch_size = getattr(iterator_train, "batch_size", self.batch_size)
-        # Looked up once per fit rather than once per batch.
-        self._grad_listeners_ = self._listeners("on_grad_computed")
-        try:
-            with _useful_threads(self.module_, batch_size, self.device):
-                self._run_epochs(epochs, iterator_train, iterator_valid, epoch_kwargs)
-        finally:
-            del self._grad_listeners_
-        # Predictions follow; they need eval mode and need not switch to it.
-        self._set_training(False)
-        return self
-
-    def _run_epochs(self, epochs, iterator_train, iterator_valid, epoch_kwargs):
-        for _ in range(epochs):
-            self.notify("on_epoch_begin", **epoch_kwargs)
-            self.run_single_epoch(
-                iterator_train, training=True, prefix="train", step_fn=self.train_step
-            )
-            self.run_single_epoch(
-                iterator_valid,
-                training=False,
-                prefix="valid",
-                step_fn=self.validation_step,
-            )
-            self.notify("on_epoch_end", **epoch_kwargs)
-            if self.stop_training:
-                break
-
-
-# Optimizers whose step() needs no closure: the batch loop calls them directly.
-_CLOSURE_FREE = (
-    torch.optim.Adam,
-    torch.optim.AdamW,
-    torch.optim.SGD,
-    torch.optim.RMSprop,
+# Callback names the training loop uses itself (skorch's defaults and ours).
+RESERVED_CALLBACK_NAMES = frozenset(
+    {"epoch_timer", "train_loss", "valid_loss", "print_log"}
+    | {"early_stopping", "stop_on_divergence"}
 )
+
+
+@dataclass
+class Training:
+    """What a finished training run hands back to the estimator."""
+
+    module: nn.Module
+    history: list
+    best_epoch: int | None
+    optimizer_state: dict
+    callbacks: list
+
+
+_HISTORY_KEYS = ("epoch", "train_loss", "valid_loss", "dur")
+
+
+def train(module, dataset, *, spec, optimizer_state=None):
+    """Train `module` on `dataset` with skorch and return a :class:`Training`.
+
+    `spec` is a :class:`TrainingSpec`. The module is trained in place; the
+    caller passes a copy when the original must survive a failure. A
+    KeyboardInterrupt (Ctrl-C, or raised by a callback) propagates: skorch
+    would end the fit early and quietly, which a scikit-learn user would take
+    for a finished fit.
+    """
+    # The user's callbacks come first: they see every epoch's end, also the one
+    # at which early stopping ends the loop (by raising KeyboardInterrupt).
+    callbacks = list(spec.callbacks)
+    callbacks.append(("stop_on_divergence", StopOnDivergence(spec.name, spec.lr)))
+    if spec.n_valid:
+        stopper = EarlyStopping(
+            patience=spec.patience,
+            threshold=1e-4,
+            load_best=True,
+            sink=print if spec.verbose else _silent,
+        )
+        callbacks.append(("early_stopping", stopper))
+    optimizer_kwargs = dict(spec.optimizer_kwargs)
+    net = NeuralNet(
+        module=module,
+        criterion=spec.criterion,
+        optimizer=spec.optimizer,
+        lr=spec.lr,
+        **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
+        max_epochs=spec.max_epochs,
+        batch_size=spec.batch_size,
+        iterator_train=WindowBatches,
+        iterator_train__shuffle=spec.shuffle,
+        iterator_train__random_state=spec.shuffle_seed,
+        iterator_valid=WindowBatches,
+        iterator_valid__batch_size=spec.valid_batch_size,
+        train_split=TailSplit(spec.n_valid) if spec.n_valid else None,
+        callbacks=callbacks,
+        device=spec.device,
+        verbose=spec.verbose,
+    )
+    net.initialize()
+    if optimizer_state is not None:
+        net.optimizer_.load_state_dict(optimizer_state)
+        # The saved state brings the first fit's settings; this fit's win.
+        for group in net.optimizer_.param_groups:
+            group["lr"] = spec.lr
+            group.update(optimizer_kwargs)
+    module.generator = torch.Generator(device=spec.device).manual_seed(
+        spec.dropout_seed
+    )
+    try:
+        net.partial_fit(dataset)
+    finally:
+        module.generator = None
+    history = [
+        {key: row[key] for key in _HISTORY_KEYS if key in row} for row in net.history
+    ]
+    stopper = dict(net.callbacks_).get("early_stopping")
+    stopped = stopper is not None and stopper.misses_ >= stopper.patience
+    if len(history) < spec.max_epochs and not stopped:
+        raise KeyboardInterrupt(
+            f"{spec.name}.fit was interrupted at epoch {len(history)} of "
+            f"{spec.max_epochs}; the estimator is left as it was before the call."
+        )
+    module.eval()
+    return Training(
+        module=module,
+        history=history,
+        best_epoch=None if stopper is None else stopper.best_epoch_,
+        optimizer_state=net.optimizer_.state_dict(),
+        callbacks=[
+            (name, cb) for name, cb in net.callbacks_ if name not in _OWN_CALLBACKS
+        ],
+    )
+
+
+_OWN_CALLBACKS = RESERVED_CALLBACK_NAMES
+
+
+@dataclass
+class TrainingSpec:
+    """The settings of one training run, resolved by the estimator."""
+
+    name: str
+    criterion: nn.Module
+    optimizer: type
+    optimizer_kwargs: dict
+    lr: float
+    max_epochs: int
+    batch_size: int
+    valid_batch_size: int
+    shuffle: bool
+    shuffle_seed: object
+    dropout_seed: int
+    n_valid: int
+    patience: int | None
+    callbacks: list
+    device: str
+    verbose: int
 
 
 def resolve_device(device):
@@ -374,145 +344,143 @@ def resolve_device(device):
     return device
 
 
-def optimizer_class(optimizer):
+_OPTIMIZER_NAMES = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+# Optimizers that need what these networks do not give (sparse gradients).
+_UNSUITED_OPTIMIZERS = (torch.optim.SparseAdam,)
+
+
+def optimizer_class(optimizer, weight_decay, estimator_name):
     """Return the torch optimizer class and the keyword arguments it needs."""
-    names = {
-        "adam": torch.optim.Adam,
-        "adamw": torch.optim.AdamW,
-        "sgd": torch.optim.SGD,
-        "rmsprop": torch.optim.RMSprop,
-    }
     if isinstance(optimizer, str):
-        cls = names[optimizer]
+        cls = _OPTIMIZER_NAMES[optimizer]
+        kwargs = {"weight_decay": weight_decay}
         # The fused kernels take a third of the time of the default per step.
-        fused = optimizer in ("adam", "adamw") and _fused_adam_supported()
-        return cls, ({"fused": True} if fused else {})
-    if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
-        return optimizer, {}
-    raise ValueError(
-        "The 'optimizer' parameter must be one of 'adam', 'adamw', 'sgd', 'rmsprop' "
-        f"or a subclass of torch.optim.Optimizer. Got {optimizer!r} instead."
-    )
+        if optimizer in ("adam", "adamw"):
+            kwargs["fused"] = True
+        return cls, kwargs
+    if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+        raise ValueError(
+            f"The 'optimizer' parameter of {estimator_name} must be one of 'adam', "
+            "'adamw', 'sgd', 'rmsprop' or a subclass of torch.optim.Optimizer. Got "
+            f"{optimizer!r} instead."
+        )
+    if issubclass(optimizer, _UNSUITED_OPTIMIZERS):
+        raise ValueError(
+            f"The 'optimizer' parameter of {estimator_name} got "
+            f"{optimizer.__name__}, which needs sparse gradients; recurrent layers "
+            "give dense ones. Use 'adam' or another dense optimizer."
+        )
+    import inspect
 
-
-def _fused_adam_supported():
-    major, minor = (int(part) for part in torch.__version__.split(".")[:2])
-    return (major, minor) >= (2, 4)
-
-
-# True inside torch_threads(n_threads) with an explicit count: no capping then.
-_EXPLICIT_THREADS = contextvars.ContextVar(
-    "sklearn_rnn_explicit_threads", default=False
-)
-
-
-@contextmanager
-def torch_threads(n_threads=None):
-    """Run the block with the thread budget of this process; restore it after.
-
-    joblib workers are granted a share of the cores through OMP_NUM_THREADS;
-    torch reads it only when it starts, so it is applied here for each fit.
-    Within the budget, :func:`_useful_threads` decides how many threads a fit
-    or a prediction actually takes. An explicit `n_threads` (the estimators'
-    parameter) is used as it is, budget and cap aside.
-    """
-    before = torch.get_num_threads()
-    if n_threads is None:
-        budget = os.environ.get("OMP_NUM_THREADS", "")
-        wanted = int(budget) if budget.isdigit() and int(budget) > 0 else before
-    else:
-        wanted = n_threads
-    token = _EXPLICIT_THREADS.set(n_threads is not None)
-    try:
-        if wanted != before:
-            torch.set_num_threads(int(wanted))
-        yield
-    finally:
-        _EXPLICIT_THREADS.reset(token)
-        if torch.get_num_threads() != before:
-            torch.set_num_threads(before)
+    accepted = inspect.signature(optimizer.__init__).parameters
+    if "weight_decay" in accepted:
+        return optimizer, {"weight_decay": weight_decay}
+    if weight_decay:
+        raise ValueError(
+            f"{estimator_name} got weight_decay={weight_decay}, but "
+            f"{optimizer.__name__} takes no weight_decay argument. Set "
+            "weight_decay=0.0 or choose an optimizer that has one, such as 'adamw'."
+        )
+    return optimizer, {}
 
 
 # Multiply-adds per time step that one more intra-op thread needs to pay off.
 _WORK_PER_THREAD = 1 << 25
 
 
-@contextmanager
-def _useful_threads(module, batch_size, device):
-    """Cap torch's intra-op threads to what a batch of `module` can use.
+def thread_count(n_threads, module, batch_size, device):
+    """Torch intra-op threads for a fit or prediction of `module`, None for GPUs.
 
-    A recurrent step is a chain of small operations, each a parallel region
-    whose threads meet at a barrier. On free cores a second thread speeds a
-    small network up by 1.0x-1.9x; on cores busy with other work (other fits of
-    a grid search, other processes) every barrier waits for a descheduled
-    thread, and the same step was measured up to hundreds of times slower
-    (docs/performance.md). So a network takes one thread per
+    An explicit `n_threads` is used as it is. Otherwise the budget is what
+    joblib grants a worker through OMP_NUM_THREADS (torch reads it only when it
+    starts), else torch's own setting, and a network takes one thread per
     ``_WORK_PER_THREAD`` multiply-adds per time step (the batch size times its
-    weights), at least one. One thread also makes a small fit bit-identical
-    whatever the core count, ``n_jobs`` or load: the thread count changes
-    floating-point results.
+    weights), at least one. A recurrent step is a chain of small operations,
+    each a parallel region whose threads meet at a barrier: on free cores a
+    second thread speeds a small network up by 1.0x-1.9x, on cores busy with
+    other work every barrier waits for a descheduled thread, and the same step
+    was measured up to hundreds of times slower (docs/performance.md). One
+    thread also makes a small fit bit-identical whatever the core count,
+    ``n_jobs`` or load.
     """
-    before = torch.get_num_threads()
-    cpu = torch.device(device).type == "cpu"
-    if before == 1 or not cpu or _EXPLICIT_THREADS.get():
-        yield
-        return
+    if torch.device(device).type != "cpu":
+        return None
+    if n_threads is not None:
+        return int(n_threads)
+    budget = os.environ.get("OMP_NUM_THREADS", "")
+    budget = int(budget) if budget.isdigit() and int(budget) > 0 else _user_threads()
     weights = sum(p.numel() for p in module.parameters() if p.dim() == 2)
-    wanted = min(before, max(1, batch_size * weights // _WORK_PER_THREAD))
-    if wanted == before:
+    return min(budget, max(1, batch_size * weights // _WORK_PER_THREAD))
+
+
+_THREADS_LOCK = threading.Lock()
+_threads_in_use = 0
+_threads_before = None
+
+
+def _user_threads():
+    """The caller's torch thread setting, also while another fit has changed it."""
+    with _THREADS_LOCK:
+        return _threads_before if _threads_in_use else torch.get_num_threads()
+
+
+@contextmanager
+def torch_threads(count):
+    """Run the block on `count` torch threads; give the caller's setting back after.
+
+    The setting is process-wide: fits running at once in several Python threads
+    share it, and the caller's value comes back when the last of them ends.
+    None leaves the setting alone.
+    """
+    global _threads_in_use, _threads_before
+    if count is None:
         yield
         return
-    torch.set_num_threads(wanted)
+    with _THREADS_LOCK:
+        if not _threads_in_use:
+            _threads_before = torch.get_num_threads()
+        _threads_in_use += 1
+        if torch.get_num_threads() != count:
+            torch.set_num_threads(count)
     try:
         yield
     finally:
-        torch.set_num_threads(before)
+        with _THREADS_LOCK:
+            _threads_in_use -= 1
+            if not _threads_in_use and torch.get_num_threads() != _threads_before:
+                torch.set_num_threads(_threads_before)
 
 
-@contextmanager
-def seeded(seed, device):
-    """Seed torch inside the block and give the caller's RNG state back after it."""
-    devices = [torch.device(device).index or 0] if device.startswith("cuda") else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(seed)
-        yield
-
-
-def inference_batch_size(module, n_steps, n_features):
+def inference_batch_size(config, n_steps):
     """Windows per inference batch that keep it near ``_INFERENCE_BATCH_VALUES``."""
-    rnn = module.rnn
-    gates = rnn.weight_ih_l0.shape[0]  # 4 * hidden_size for an LSTM, 3 * for a GRU
-    values_per_window = n_steps * (n_features + gates * rnn.num_layers)
+    gates = GATES[config["cell"]] * config["hidden_size"]
+    values_per_window = n_steps * (config["n_features"] + gates * config["num_layers"])
     return max(1, _INFERENCE_BATCH_VALUES // values_per_window)
 
 
-def predict_windows(module, X, n_pad, device):
+def predict_windows(module, config, X, n_pad, device, n_threads):
     """Run `module` over all windows of `X` in large batches, without autograd."""
-    n_samples, n_steps, n_features = X.shape
-    chunk = inference_batch_size(module, n_steps, n_features)
+    n_samples, n_steps, _ = X.shape
+    chunk = inference_batch_size(config, n_steps)
     on_cpu = torch.device(device).type == "cpu"
     dataset = WindowDataset(X, n_pad, pin_memory=not on_cpu)
+    threads = thread_count(n_threads, module, min(chunk, n_samples), device)
     outputs = []
-    was_training = module.training
-    if was_training:
-        module.eval()
-    try:
-        with (
-            torch.inference_mode(),
-            _useful_threads(module, min(chunk, n_samples), device),
-        ):
-            for start in range(0, n_samples, chunk):
-                inputs, _ = dataset.batch(slice(start, start + chunk))
-                if not on_cpu:
-                    inputs = {
-                        name: t.to(device, non_blocking=True)
-                        for name, t in inputs.items()
-                    }
-                outputs.append(module(**inputs))
-                del inputs
-            # One transfer (and synchronization) for all chunks.
-            y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
-            return y_pred.cpu().numpy()
-    finally:
-        if was_training:
-            module.train()
+    module.eval()
+    with torch.inference_mode(), torch_threads(threads):
+        for start in range(0, n_samples, chunk):
+            inputs, _ = dataset.batch(slice(start, start + chunk))
+            if not on_cpu:
+                inputs = {
+                    name: t.to(device, non_blocking=True) for name, t in inputs.items()
+                }
+            outputs.append(module(**inputs))
+            del inputs
+        # One transfer (and synchronization) for all chunks.
+        y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
+        return y_pred.cpu().numpy()

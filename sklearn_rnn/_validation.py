@@ -56,20 +56,59 @@ def row_chunks(array, max_values):
         yield start, array[start : start + chunk]
 
 
+def _describe_input(X, input_name, estimator):
+    """Refuse inputs that numpy would turn into something other than numbers."""
+    name = type(estimator).__name__
+    if type(X).__module__.startswith("torch"):
+        raise TypeError(
+            f"{input_name} of {name} is a torch tensor; pass a NumPy array or a "
+            f"DataFrame instead, for example {input_name}.detach().cpu().numpy()."
+        )
+    if X is None or np.isscalar(X):
+        raise ValueError(
+            f"{input_name} of {name} must be an array of windows "
+            "(n_samples, n_timesteps, n_features) or rows (n_samples, n_features); "
+            f"got {X!r}."
+        )
+    try:
+        array = X if hasattr(X, "dtype") and hasattr(X, "ndim") else np.asarray(X)
+    except ValueError as error:
+        raise ValueError(
+            f"{input_name} of {name} must be a rectangular array; got sequences of "
+            f"different lengths ({error}). Windows must all have the same number "
+            "of time steps: make them with WindowTransformer, which left-pads "
+            "short history with NaN."
+        ) from None
+    dtype = getattr(array, "dtype", None)
+    if dtype is not None and getattr(dtype, "kind", None) in ("M", "m", "c"):
+        what = {"M": "datetimes", "m": "time deltas", "c": "complex numbers"}
+        # scikit-learn's own wording first: its estimator checks look for it.
+        prefix = "Complex data not supported: " if dtype.kind == "c" else ""
+        raise ValueError(
+            f"{prefix}{input_name} of {name} must hold real numbers; got "
+            f"{what[dtype.kind]} (dtype {dtype}). Drop that column, or derive "
+            "numeric features from it (for example CalendarFeatures for "
+            "timestamps)."
+        )
+    return array
+
+
 def validate_windows(estimator, X, *, reset):
     """Return `X` as a 3-D float array of windows, without copying 3-D input.
 
     A 2-D `X` is a batch of one-step sequences: ``(n_samples, 1, n_features)``.
     `n_features_in_` counts features per time step, for 2-D and 3-D input alike.
     """
-    if not hasattr(X, "ndim"):
-        X = np.asarray(X)
-    if X.ndim > 3:
+    name = type(estimator).__name__
+    if not hasattr(X, "columns"):
+        X = _describe_input(X, "X", estimator)
+    if X.ndim > 3 or X.ndim < 2:
         raise ValueError(
-            f"X of {type(estimator).__name__} must be 2-D (n_samples, n_features) "
-            "or 3-D (n_samples, n_timesteps, n_features), such as the output of "
-            f"WindowTransformer; got an array with {X.ndim} dimensions of shape "
-            f"{X.shape}."
+            f"X of {name} must be 2-D (n_samples, n_features) or 3-D (n_samples, "
+            "n_timesteps, n_features), such as the output of WindowTransformer; "
+            f"got an array with {X.ndim} dimension(s) of shape {X.shape}. Reshape "
+            "your data: a single series is one column (X.reshape(-1, 1)), to be "
+            "windowed by WindowTransformer."
         )
     if X.ndim != 3:
         # Feature names, n_features_in_ and sklearn's wording for 1-D input.
@@ -90,7 +129,7 @@ def validate_windows(estimator, X, *, reset):
     n_samples, n_steps, n_features = X.shape
     if n_steps == 0 or n_features == 0:
         raise ValueError(
-            f"X of {type(estimator).__name__} must have at least one time step and "
+            f"X of {name} must have at least one time step and "
             f"one feature; got windows of shape {X.shape} (n_samples, n_timesteps, "
             "n_features)."
         )
@@ -100,37 +139,49 @@ def validate_windows(estimator, X, *, reset):
     elif n_features != estimator.n_features_in_:
         raise ValueError(
             f"X has {n_features} features per time step, but "
-            f"{type(estimator).__name__} was fitted with {estimator.n_features_in_} "
+            f"{name} was fitted with {estimator.n_features_in_} "
             "features. Pass the same columns as during fit."
         )
     return X
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def validate_target(y, n_samples, estimator):
-    """Return `y` as a 2-D float32 array with one row per window, and if it was 1-D."""
+    """Return `y` as a 2-D float64 array with one row per window, and if it was 1-D."""
+    name = type(estimator).__name__
     if y is None:
         raise ValueError(
-            f"{type(estimator).__name__} requires y to be passed, but the target y "
-            "is None."
+            f"{name} requires y to be passed, but the target y is None."
         )
+    y = _describe_input(y, "y", estimator)
     with explain_text(y, "y", estimator):
         y = check_array(
             y,
             ensure_2d=False,
+            ensure_min_features=0,
             dtype=_FLOAT_DTYPES,
             ensure_all_finite=False,
+            allow_nd=True,
             input_name="y",
             estimator=estimator,
         )
-    if y.ndim > 2:
+    if y.ndim > 2 or y.ndim == 0:
         raise ValueError(
-            f"y must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); got shape "
-            f"{y.shape}."
+            f"y of {name} must be 1-D (n_samples,) or 2-D (n_samples, n_outputs); "
+            f"got shape {y.shape}. For several horizons, pass one column per "
+            "horizon, as make_supervised(..., horizon=[1, 2, ...]) returns."
+        )
+    if y.ndim == 2 and y.shape[1] == 0:
+        raise ValueError(
+            f"y of {name} has 0 columns (shape {y.shape}); it needs at least one "
+            "target column."
         )
     if len(y) != n_samples:
         raise ValueError(
             f"y has {len(y)} rows, but X has {n_samples} samples (windows): "
-            f"{type(estimator).__name__} needs one target per window. Make X and y "
+            f"{name} needs one target per window. Make X and y "
             "from the same rows, for example with make_supervised before "
             "WindowTransformer."
         )
@@ -143,7 +194,68 @@ def validate_target(y, n_samples, estimator):
             "target: drop those rows from X and y, or fill the series before "
             "make_supervised."
         )
-    return y.reshape(len(y), -1).astype(np.float32, copy=False), y.ndim == 1
+    y2 = y.reshape(len(y), -1).astype(np.float64, copy=False)
+    spread = np.abs(y2).max() if y2.size else 0.0
+    if spread > 1e15 * _FLOAT32_MAX ** 0.5:
+        raise ValueError(
+            f"y of {name} holds values up to {spread:.3g}, too large to "
+            "standardize in floating point. Rescale y (for example divide it by "
+            "a power of ten) and scale the forecasts back."
+        )
+    return y2, y.ndim == 1
+
+
+def validate_sample_weight(sample_weight, n_samples, estimator):
+    """Return `sample_weight` as a float64 array of `n_samples` weights, or None."""
+    if sample_weight is None:
+        return None
+    name = type(estimator).__name__
+    weights = _describe_input(sample_weight, "sample_weight", estimator)
+    with explain_text(weights, "sample_weight", estimator):
+        weights = check_array(
+            weights,
+            ensure_2d=False,
+            dtype=np.float64,
+            ensure_all_finite=True,
+            input_name="sample_weight",
+        )
+    if weights.ndim != 1 or len(weights) != n_samples:
+        raise ValueError(
+            f"sample_weight of {name} must be 1-D with one weight per window "
+            f"({n_samples}); got shape {weights.shape}."
+        )
+    if (weights < 0).any():
+        row = int(np.flatnonzero(weights < 0)[0])
+        raise ValueError(
+            f"sample_weight of {name} must be non-negative; got {weights[row]:g} "
+            f"at row {row}."
+        )
+    if not weights.any():
+        raise ValueError(
+            f"sample_weight of {name} is zero for every window; at least one "
+            "window needs a positive weight."
+        )
+    return weights
+
+
+def check_float32_range(X, estimator):
+    """Refuse float64 windows with finite values beyond float32's range."""
+    if X.dtype != np.float64:
+        return
+    parts = _sliding_source(X)
+    for part in parts if parts is not None else (X,):
+        for start, block in row_chunks(part, _SCAN_CHUNK_VALUES):
+            with np.errstate(invalid="ignore"):
+                large = np.abs(block) > _FLOAT32_MAX
+            if large.any():
+                where = np.argwhere(large)[0]
+                raise ValueError(
+                    f"X of {type(estimator).__name__} holds "
+                    f"{float(block[tuple(where)]):g} (window/row {start + where[0]}): "
+                    f"networks compute in float32, whose largest value is "
+                    f"{_FLOAT32_MAX:.4g}. Scale the inputs, for example with "
+                    "StandardScaler before WindowTransformer."
+                )
 
 
 def _sliding_source(X):

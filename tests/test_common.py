@@ -22,10 +22,19 @@ _WINDOW_XFAIL = {
 }
 
 
+_FORECASTER_XFAIL = {
+    "check_sample_weight_equivalence_on_dense_data": (
+        "mini-batch training visits a window of weight 2 once per epoch and a "
+        "repeated window twice, in other batches: the weighted fit is the same "
+        "in expectation, not bit for bit"
+    ),
+}
+
+
 def _expected_failed_checks(estimator):
     if isinstance(estimator, WindowTransformer):
         return _WINDOW_XFAIL
-    return {}
+    return _FORECASTER_XFAIL
 
 
 @parametrize_with_checks(

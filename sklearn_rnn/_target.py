@@ -1,0 +1,95 @@
+"""What the network learns: the target's change from a baseline, standardized.
+
+A recurrent network trained from scratch on a few thousand windows spends much
+of its capacity learning that the temperature in six hours is close to the
+temperature now. Given that as a baseline, it learns only the change, which is
+smaller and simpler. The baseline of each output is the last time step of one
+input feature, rescaled to the target's training mean and standard deviation.
+When that feature is the target itself (as :func:`make_supervised` keeps it),
+the rescaling is the identity in the target's units: the baseline is
+persistence, whatever scaler came before. The rescaling is invariant to any
+affine scaling of the feature, so a :class:`~sklearn.preprocessing.StandardScaler`
+before :class:`WindowTransformer` changes nothing.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NO_FEATURE = -1
+
+
+@dataclass
+class TargetEncoding:
+    """Baseline and scaling of each output, fitted on the training windows.
+
+    ``feature[j]`` is the input feature whose last step gives output ``j``'s
+    baseline, ``NO_FEATURE`` for none; the baseline is ``slope[j] * x +
+    intercept[j]``. The network learns ``(y - baseline - mean) / scale``.
+    """
+
+    feature: np.ndarray
+    slope: np.ndarray
+    intercept: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def baseline(self, X):
+        last = np.asarray(X[:, -1, :], dtype=np.float64)
+        columns = np.where(self.feature == NO_FEATURE, 0, self.feature)
+        return last[:, columns] * self.slope + self.intercept
+
+    def encode(self, X, y):
+        return (y - self.baseline(X) - self.mean) / self.scale
+
+    def decode(self, X, values):
+        """Map network outputs back; `values` is (n, n_outputs) or (n, n_outputs, k)."""
+        base = self.baseline(X) + self.mean
+        if values.ndim == 3:
+            return values * self.scale[:, None] + base[:, :, None]
+        return values * self.scale + base
+
+
+def _rescaling(x, y):
+    """Slope and intercept that give `x` the mean and standard deviation of `y`."""
+    x_std = x.std(axis=0)
+    usable = x_std > 0
+    slope = np.where(usable, y.std() / np.where(usable, x_std, 1.0), 0.0)
+    return slope, y.mean() - slope * x.mean(axis=0), usable
+
+
+def fit_encoding(X, y, n_train, baseline):
+    """Choose each output's baseline on the first `n_train` windows and scale.
+
+    `baseline` is "auto" (per output, the feature whose rescaled last step has
+    the lowest mean absolute error against the target; none if no feature beats
+    the target's training median), an int (that feature for every output), or
+    None (no baseline).
+    """
+    n_outputs = y.shape[1]
+    last = np.asarray(X[:n_train, -1, :], dtype=np.float64)
+    y_train = y[:n_train]
+    feature = np.full(n_outputs, NO_FEATURE)
+    slope = np.zeros(n_outputs)
+    intercept = np.zeros(n_outputs)
+    if baseline is not None:
+        for j in range(n_outputs):
+            slopes, intercepts, usable = _rescaling(last, y_train[:, j])
+            if baseline == "auto":
+                errors = np.abs(last * slopes + intercepts - y_train[:, [j]]).mean(0)
+                errors[~usable] = np.inf
+                best = int(np.argmin(errors))
+                median_error = np.abs(y_train[:, j] - np.median(y_train[:, j])).mean()
+                if not errors[best] < median_error:
+                    continue
+            else:
+                best = int(baseline)
+                if not usable[best]:
+                    continue
+            feature[j], slope[j], intercept[j] = best, slopes[best], intercepts[best]
+    encoding = TargetEncoding(feature, slope, intercept, np.zeros(n_outputs), None)
+    residual = y_train - encoding.baseline(X[:n_train])
+    encoding.mean = residual.mean(axis=0)
+    scale = residual.std(axis=0)
+    encoding.scale = np.where(scale > 0, scale, 1.0)
+    return encoding
