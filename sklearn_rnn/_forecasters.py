@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ._target import NO_FEATURE, fit_encoding
+from ._target import fit_encoding
 from ._validation import (
     check_float32_range,
     leading_padding,
@@ -48,9 +48,10 @@ _SHARED_SECTIONS = """
         Width of the recurrent state.
     num_layers : int, default=1
         Number of stacked recurrent layers.
-    dropout : float, default=0.0
+    dropout : float, default=0.2
         Dropout probability between stacked layers and on the last hidden state,
-        in [0, 1).
+        in [0, 1). With the residual baseline, 0.2 gave lower test error than
+        no dropout on every bundled station (see the accuracy page).
     max_epochs : int, default=100
         Maximum number of passes over the training windows.
     batch_size : int, default=32
@@ -245,7 +246,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "loss": [StrOptions(_LOSSES)],
         "quantile": [Interval(Real, 0, 1, closed="neither"), list, tuple],
-        "baseline": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left"), None],
+        "baseline": [
+            StrOptions({"auto"}),
+            Interval(Integral, 0, None, closed="left"),
+            None,
+        ],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
         "shuffle": ["boolean"],
@@ -262,7 +267,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         hidden_size=32,
         *,
         num_layers=1,
-        dropout=0.0,
+        dropout=0.2,
         max_epochs=100,
         batch_size=32,
         lr=1e-3,
@@ -731,7 +736,9 @@ def _optimizer_state_to_torch(state):
     import torch
 
     def back(value):
-        return torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
+        return (
+            torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
+        )
 
     groups = []
     for group in state["param_groups"]:
@@ -760,10 +767,10 @@ def _to_plain(value):
 class SimpleRNNForecaster(_RecurrentForecaster):
     """Forecaster built on a simple (Elman, tanh) recurrent network.
 
-    The recurrent layer of Keras' ``SimpleRNN``, followed by a linear head that
-    maps the last hidden state to the forecast. Cheapest of the three cells;
-    its memory of the past fades fastest.
-{shared_sections}{example}"""
+        The recurrent layer of Keras' ``SimpleRNN``, followed by a linear head that
+        maps the last hidden state to the forecast. Cheapest of the three cells;
+        its memory of the past fades fastest.
+    {shared_sections}{example}"""
 
     _cell = "rnn"
 
@@ -771,9 +778,9 @@ class SimpleRNNForecaster(_RecurrentForecaster):
 class LSTMForecaster(_RecurrentForecaster):
     """Forecaster built on a long short-term memory (LSTM) network.
 
-    Stacked LSTM layers read each window oldest step first; a linear head maps
-    the last hidden state to the forecast (one value per target column).
-{shared_sections}{example}"""
+        Stacked LSTM layers read each window oldest step first; a linear head maps
+        the last hidden state to the forecast (one value per target column).
+    {shared_sections}{example}"""
 
     _cell = "lstm"
 
@@ -781,8 +788,8 @@ class LSTMForecaster(_RecurrentForecaster):
 class GRUForecaster(_RecurrentForecaster):
     """Forecaster built on a gated recurrent unit (GRU) network.
 
-    Like :class:`LSTMForecaster` with a lighter gated cell: fewer parameters per
-    unit, often as accurate on weather series.
-{shared_sections}{example}"""
+        Like :class:`LSTMForecaster` with a lighter gated cell: fewer parameters per
+        unit, often as accurate on weather series.
+    {shared_sections}{example}"""
 
     _cell = "gru"

@@ -69,7 +69,11 @@ class RecurrentRegressor(nn.Module):
         for level, layer in enumerate(self.layers):
             if level:
                 packed = not isinstance(out, torch.Tensor)
-                out = out._replace(data=self._drop(out.data)) if packed else self._drop(out)
+                out = (
+                    out._replace(data=self._drop(out.data))
+                    if packed
+                    else self._drop(out)
+                )
             out, state = layer(out)
         # An LSTM returns (h_n, c_n); the other cells return h_n alone.
         h_n = state[0] if isinstance(state, tuple) else state

@@ -363,7 +363,9 @@ def optimizer_class(optimizer, weight_decay, estimator_name):
         if optimizer in ("adam", "adamw"):
             kwargs["fused"] = True
         return cls, kwargs
-    if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+    if not (
+        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+    ):
         raise ValueError(
             f"The 'optimizer' parameter of {estimator_name} must be one of 'adam', "
             "'adamw', 'sgd', 'rmsprop' or a subclass of torch.optim.Optimizer. Got "

@@ -152,9 +152,7 @@ def validate_target(y, n_samples, estimator):
     """Return `y` as a 2-D float64 array with one row per window, and if it was 1-D."""
     name = type(estimator).__name__
     if y is None:
-        raise ValueError(
-            f"{name} requires y to be passed, but the target y is None."
-        )
+        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
     y = _describe_input(y, "y", estimator)
     with explain_text(y, "y", estimator):
         y = check_array(
@@ -196,7 +194,7 @@ def validate_target(y, n_samples, estimator):
         )
     y2 = y.reshape(len(y), -1).astype(np.float64, copy=False)
     spread = np.abs(y2).max() if y2.size else 0.0
-    if spread > 1e15 * _FLOAT32_MAX ** 0.5:
+    if spread > 1e15 * _FLOAT32_MAX**0.5:
         raise ValueError(
             f"y of {name} holds values up to {spread:.3g}, too large to "
             "standardize in floating point. Rescale y (for example divide it by "

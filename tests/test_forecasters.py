@@ -559,7 +559,8 @@ def test_invalid_parameters(data, params, message):
 
 def test_one_dimensional_x(data):
     with pytest.raises(
-        ValueError, match=r"got an array with 1 dimension\(s\) of shape \(60,\).*reshape"
+        ValueError,
+        match=r"got an array with 1 dimension\(s\) of shape \(60,\).*reshape",
     ):
         GRUForecaster(**CHEAP).fit(data[2], data[2])
 
