@@ -81,7 +81,9 @@ def main(argv=None):
     # Warm up CUDA and cuDNN before any clock runs.
     LSTMForecaster(8, max_epochs=1, device="cuda", random_state=0).fit(W[:512], y[:512])
 
-    dataset = WindowDataset(W[:64], np.zeros(64, dtype=np.int64), y[:64], True)
+    dataset = WindowDataset(
+        W[:64], np.zeros(64, dtype=np.int64), y[:64], pin_memory=True
+    )
     inputs, target = dataset.batch(slice(0, 32))
     if not (inputs["X"].is_pinned() and target.is_pinned()):
         failures.append("batches for the GPU are not in pinned memory")

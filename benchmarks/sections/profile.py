@@ -3,7 +3,7 @@
 Wraps the module's ``forward``, ``Tensor.backward``, the optimizer's
 ``zero_grad`` and ``step`` and our batch gather with timers, identically on
 every side. The wrapped names are private to the package
-(``_modules._RecurrentRegressor``, ``_training.WindowDataset.batch``), so this
+(``_modules.RecurrentRegressor``, ``_training.WindowDataset.batch``), so this
 section follows them when they move.
 """
 
@@ -50,7 +50,7 @@ def run(cfg):
     }
     spent = {}
     patches = [
-        _timed(spent, _modules._RecurrentRegressor, "forward", "forward"),
+        _timed(spent, _modules.RecurrentRegressor, "forward", "forward"),
         _timed(spent, HandNet, "forward", "forward"),
         _timed(spent, torch.Tensor, "backward", "backward"),
         _timed(spent, torch.optim.Optimizer, "zero_grad", "optimizer"),

@@ -1,7 +1,7 @@
 """Training steps of an LSTM on one and on two torch threads, and the policy.
 
 Reads the package's private thread helpers (``_training.torch_threads`` and
-``_training._useful_threads``) to print what the policy decides: they are what
+``_training.thread_count``) to print what the policy decides: they are what
 is measured here, so this section follows them when they change.
 """
 
@@ -34,8 +34,7 @@ def run(cfg):
                 cfg.thread_rounds,
             )
             torch.set_num_threads(2)
-            with _training._useful_threads(module, batch_size, "cpu"):
-                policy = torch.get_num_threads()
+            policy = _training.thread_count(None, module, batch_size, "cpu")
         finally:
             torch.set_num_threads(before)
         per_step = {n: [t / cfg.thread_steps for t in ts] for n, ts in times.items()}
@@ -76,16 +75,15 @@ def _print_worker_threads(before):
         from sklearn_rnn import _training as training
 
         at_start = torch_.get_num_threads()
-        with training.torch_threads():
-            budget = torch_.get_num_threads()
-            lstm = torch_.nn.LSTM(5, 32, batch_first=True)
-            with training._useful_threads(lstm, 32, "cpu"):
-                in_fit = torch_.get_num_threads()
+        lstm = torch_.nn.LSTM(5, 32, batch_first=True)
+        # A network large enough to take the whole budget shows the budget.
+        large = torch_.nn.LSTM(512, 2048)
+        budget = training.thread_count(None, large, 4096, "cpu")
+        in_fit = training.thread_count(None, lstm, 32, "cpu")
         return os_.environ.get("OMP_NUM_THREADS"), at_start, budget, in_fit
 
     def here():
-        with _training._useful_threads(module, 32, "cpu"):
-            return before, torch.get_num_threads()
+        return before, _training.thread_count(None, module, 32, "cpu")
 
     workers = Parallel(n_jobs=2)(delayed(probe)() for _ in range(2))
     print(
