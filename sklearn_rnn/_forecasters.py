@@ -50,8 +50,8 @@ _SHARED_SECTIONS = """
         Number of stacked recurrent layers.
     dropout : float, default=0.2
         Dropout probability between stacked layers and on the last hidden state,
-        in [0, 1). With the residual baseline, 0.2 gave lower test error than
-        no dropout on every bundled station (see the accuracy page).
+        in [0, 1). With the residual baseline, 0.2 gave lower or equal test
+        error than no dropout on the bundled stations (see the accuracy page).
     max_epochs : int, default=100
         Maximum number of passes over the training windows.
     batch_size : int, default=32
