@@ -45,6 +45,10 @@ def _expected_failed_checks(estimator):
         LSTMForecaster(**_CHEAP),
         GRUForecaster(**_CHEAP),
         LSTMForecaster(**_CHEAP, patience=3, validation_fraction=0.2),
+        # The defaults, as a user constructs them.
+        SimpleRNNForecaster(),
+        LSTMForecaster(),
+        GRUForecaster(),
     ],
     expected_failed_checks=_expected_failed_checks,
 )
