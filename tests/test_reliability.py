@@ -411,3 +411,27 @@ def test_baseline_makes_a_random_walk_forecast_persistence():
     )
     error_without = np.abs(without.fit(windows, y).predict(windows) - y).mean()
     assert error < 1.2 * persistence < error_without
+
+
+# -- documentation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [SimpleRNNForecaster, LSTMForecaster, GRUForecaster],
+    ids=lambda c: c.__name__,
+)
+def test_each_forecaster_documents_every_parameter_once(cls):
+    import inspect
+
+    doc = cls.__doc__
+    assert "{shared_sections}" not in doc and "{example}" not in doc
+    parameters = "\n" + doc.split("Parameters\n    ----------\n")[1]
+    parameters = parameters.split("Attributes")[0]
+    for name in inspect.signature(cls.__init__).parameters:
+        if name == "self":
+            continue
+        assert parameters.count(f"\n    {name} : ") == 1, name
+        line = parameters.split(f"\n    {name} : ")[1].split("\n")[0]
+        assert "default=" in line, name
+    assert f">>> from sklearn_rnn import {cls.__name__}," in doc
