@@ -11,6 +11,7 @@ import http.server
 import io
 import json
 import math
+import os
 import socket
 import threading
 import zipfile
@@ -20,9 +21,13 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
 
 # _jena is private; the tests use it only to let a 60-row archive pass the
-# row-count check.
+# row-count check and to make writing the download fail.
 from sklearn_rnn.datasets import _jena, fetch_jena_climate, load_weather
 
 MEASUREMENTS = [
@@ -36,8 +41,9 @@ MEASUREMENTS = [
     "pressure",
     "visib",
 ]
+COMPLETE = ["temp", "dewp", "humid", "wind_speed", "precip", "pressure", "visib"]
 FORECAST_COLUMNS = ["temp", "dewp", "humid", "pressure", "wind_speed"]
-RAW = {"regular_grid": False, "max_gap": 0, "clean_outliers": False}
+RAW = {"columns": "all", "regular_grid": False, "max_gap": 0, "clean_outliers": False}
 
 
 def _data_file(name):
@@ -79,8 +85,9 @@ def test_shipped_file_matches_its_provenance_record():
 
 def test_default_frame_is_a_gap_free_hourly_utc_series():
     df = load_weather()
-    assert df.shape == (8730, 9)
-    assert list(df.columns) == MEASUREMENTS
+    assert df.shape == (8730, 7)
+    assert list(df.columns) == COMPLETE
+    assert not df.isna().any().any()
     assert isinstance(df.index, pd.DatetimeIndex)
     assert str(df.index.tz) == "UTC"
     assert df.index.name == "time_hour"
@@ -89,13 +96,63 @@ def test_default_frame_is_a_gap_free_hourly_utc_series():
     assert df.index[1] - df.index[0] == pd.Timedelta(hours=1)
     assert df.index[0] == pd.Timestamp("2013-01-01 06:00", tz="UTC")
     assert df.index[-1] == pd.Timestamp("2013-12-30 23:00", tz="UTC")
-    assert not df[FORECAST_COLUMNS + ["precip", "visib"]].isna().any().any()
-    # Not filled on purpose (variable direction, no gust reported).
-    assert df["wind_dir"].isna().sum() == 283
-    assert df["wind_gust"].isna().sum() == 6928
     assert df.attrs["units"]["temp"] == "degF"
     assert df.attrs["units"]["pressure"] == "mbar"
     assert "CC0" in df.attrs["source"]
+
+
+@pytest.mark.parametrize(
+    "station, wind_dir, wind_gust",
+    [("EWR", 283, 6928), ("JFK", 75, 7223), ("LGA", 177, 6702)],
+)
+def test_sparse_columns_are_left_out_by_default_and_counted(
+    station, wind_dir, wind_gust
+):
+    df = load_weather(station)
+    assert "wind_dir" not in df and "wind_gust" not in df
+    report = df.attrs["cleaning"][station]
+    assert report["columns_left_out"] == {"wind_dir": wind_dir, "wind_gust": wind_gust}
+    assert report["values_missing"] == dict.fromkeys(COMPLETE, 0)
+    # Asked for, they come back with their gaps (not filled on purpose:
+    # variable direction, no gust reported), and the rest is unchanged.
+    full = load_weather(station, columns="all")
+    assert list(full.columns) == MEASUREMENTS
+    assert full["wind_dir"].isna().sum() == wind_dir
+    assert full["wind_gust"].isna().sum() == wind_gust
+    assert full.attrs["cleaning"][station]["columns_left_out"] == {}
+    pd.testing.assert_frame_equal(full[COMPLETE], df)
+
+
+def test_selected_columns_count_what_is_left_out():
+    df = load_weather(columns=["wind_gust", "temp"])
+    assert list(df.columns) == ["wind_gust", "temp"]
+    report = df.attrs["cleaning"]["EWR"]
+    assert report["values_missing"] == {"wind_gust": 6928, "temp": 0}
+    assert report["columns_left_out"] == {
+        "dewp": 0,
+        "humid": 0,
+        "wind_dir": 283,
+        "wind_speed": 0,
+        "precip": 0,
+        "pressure": 0,
+        "visib": 0,
+    }
+
+
+def test_default_frame_goes_into_the_quick_start_pipeline(torch_one_thread):
+    # The README's quick start: every column of the default frame is a feature.
+    X, y = make_supervised(load_weather(), target="temp", horizon=6)
+    assert X.shape == (8724, 7)
+    assert not X.isna().any().any() and not y.isna().any()
+    pipe = make_pipeline(
+        StandardScaler(),
+        WindowTransformer(window_length=12),
+        LSTMForecaster(hidden_size=4, max_epochs=2, random_state=0),
+    )
+    pipe.fit(X.iloc[:400], y.iloc[:400])
+    forecast = pipe.predict(X.iloc[400:450])
+    assert forecast.shape == (50,)
+    assert np.isfinite(forecast).all()
 
 
 def test_default_cleaning_is_counted():
@@ -115,6 +172,7 @@ def test_default_cleaning_is_counted():
         "visib": 27,
     }
     assert report["values_missing"]["pressure"] == 0
+    assert report["columns_left_out"] == {"wind_dir": 283, "wind_gust": 6928}
 
 
 @pytest.mark.parametrize(
@@ -233,7 +291,8 @@ def test_duplicated_timestamps_keep_the_first_row(monkeypatch):
 def test_all_stations_are_stacked_under_a_station_level():
     df = load_weather("all")
     assert df.index.names == ["station", "time_hour"]
-    assert df.shape == (3 * 8730, 9)
+    assert df.shape == (3 * 8730, 7)
+    assert not df.isna().any().any()
     assert list(df.index.get_level_values("station").unique()) == ["EWR", "JFK", "LGA"]
     assert set(df.attrs["cleaning"]) == {"EWR", "JFK", "LGA"}
     pd.testing.assert_frame_equal(df.loc["JFK"], load_weather("JFK"))
@@ -249,7 +308,10 @@ def test_return_X_y_with_selected_columns():
     assert X.attrs["cleaning"]["EWR"]["hours_added"] == 27
     assert y.attrs["units"]["temp"] == "degF"
     X, y = load_weather("JFK", return_X_y=True, target="pressure")
-    assert y.name == "pressure" and X.shape == (8730, 8)
+    assert y.name == "pressure" and X.shape == (8730, 6)
+    assert "wind_gust" not in X
+    X, y = load_weather(columns="all", return_X_y=True, target="wind_gust")
+    assert y.isna().sum() == 6928 and X.shape == (8730, 8)
 
 
 @pytest.mark.parametrize(
@@ -262,7 +324,15 @@ def test_return_X_y_with_selected_columns():
         ({"max_gap": True}, ValueError, "'max_gap'.*Got True"),
         ({"regular_grid": "yes"}, TypeError, "'regular_grid'.*bool.*Got 'yes'"),
         ({"clean_outliers": None}, TypeError, "'clean_outliers'.*bool"),
+        (
+            {"return_X_y": "no"},
+            TypeError,
+            "'return_X_y'.*bool.*Got 'no' of type str.*return_X_y=False",
+        ),
+        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 of type int"),
+        ({"return_X_y": None}, TypeError, "'return_X_y'.*Got None"),
         ({"columns": "temp"}, TypeError, r"columns=\['temp'\]"),
+        ({"columns": 5}, TypeError, "'columns'.*'all' or None.*Got 5 of type int"),
         ({"columns": ["temp", "rain"]}, ValueError, r"unknown: \['rain'\]"),
         ({"columns": []}, ValueError, "non-empty"),
         (
@@ -544,9 +614,126 @@ def test_fetch_return_X_y(tmp_path, server, small_record):
         ({"target": "T"}, ValueError, "'target'.*Got 'T'"),
         ({"hourly": 1}, TypeError, "'hourly'.*bool.*Got 1"),
         ({"download_if_missing": "no"}, TypeError, "'download_if_missing'"),
-        ({"timeout": 0}, ValueError, r"'timeout'.*\(0, inf\).*Got 0"),
+        (
+            {"return_X_y": "no"},
+            TypeError,
+            "'return_X_y'.*bool.*Got 'no' of type str.*return_X_y=False",
+        ),
+        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 of type int"),
+        ({"return_X_y": None}, TypeError, "'return_X_y'.*Got None"),
+        ({"timeout": 0}, ValueError, r"'timeout'.*\(0, 86400\].*Got 0 instead"),
+        ({"timeout": -1.5}, ValueError, r"'timeout'.*Got -1.5 instead"),
+        ({"timeout": float("nan")}, ValueError, r"'timeout'.*finite.*Got nan"),
+        ({"timeout": float("inf")}, ValueError, r"'timeout'.*finite.*Got inf"),
+        ({"timeout": 1e12}, ValueError, r"'timeout'.*one day.*Got 1000000000000.0"),
+        ({"timeout": "60"}, TypeError, "'timeout'.*number.*Got '60' of type str"),
+        ({"timeout": None}, TypeError, "'timeout'.*Got None.*timeout=60"),
+        ({"timeout": True}, TypeError, "'timeout'.*Got True of type bool"),
+        ({"url": "jena.zip"}, ValueError, "'url'.*http://.*Got 'jena.zip'.*as_uri"),
+        ({"url": "ftp://example.org/jena.zip"}, ValueError, "'url'.*Got 'ftp://"),
+        ({"url": "http://"}, ValueError, "'url'.*Got 'http://' instead"),
+        ({"url": "http://host:port/jena.zip"}, ValueError, "'url'.*Got 'http://host"),
+        ({"url": "http://[::1/jena.zip"}, ValueError, "'url'.*Got 'http://\\[::1"),
+        ({"url": "http://example.org/a b.zip"}, ValueError, "'url'.*without spaces"),
+        ({"url": 5}, TypeError, "'url'.*string or None.*Got 5 of type int"),
+        ({"data_home": ""}, ValueError, "'data_home'.*empty string '' instead"),
+        ({"data_home": " "}, ValueError, "'data_home'.*empty string ' ' instead"),
+        ({"data_home": 3}, TypeError, "'data_home'.*Got 3 of type int"),
+        ({"data_home": b"/tmp"}, TypeError, "'data_home'.*bytes.*os.fsdecode"),
     ],
 )
 def test_fetch_rejects_bad_parameters(tmp_path, kwargs, error, match):
+    kwargs = {"data_home": tmp_path, **kwargs}
     with pytest.raises(error, match=match):
-        fetch_jena_climate(data_home=tmp_path, **kwargs)
+        fetch_jena_climate(**kwargs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_data_home_that_is_a_file_is_refused_before_any_download(tmp_path, server):
+    server.body = _jena_archive()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(ValueError) as info:
+        _fetch(a_file, server.url)
+    message = str(info.value)
+    assert "'data_home' parameter" in message
+    assert f"Got {str(a_file)!r}, which is a file" in message
+    assert "Pass a folder path" in message
+    assert server.requests == 0
+    assert a_file.read_text() == "not a folder"
+
+
+def test_data_home_under_a_file_is_refused_before_any_download(tmp_path, server):
+    server.body = _jena_archive()
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder")
+    with pytest.raises(ValueError) as info:
+        _fetch(a_file / "cache" / "here", server.url)
+    message = str(info.value)
+    assert "'data_home' parameter" in message
+    assert f"but {str(a_file)!r} is a file, so no folder can be created" in message
+    assert server.requests == 0
+
+
+def test_empty_data_home_from_the_environment_names_the_variable(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", "")
+    with pytest.raises(ValueError, match="SCIKIT_LEARN_DATA environment variable"):
+        fetch_jena_climate(download_if_missing=False)
+
+
+@pytest.mark.skipif(
+    hasattr(os, "geteuid") and os.geteuid() == 0,
+    reason="root writes to read-only folders; the next test covers the error path",
+)
+def test_unwritable_data_home_is_one_clear_error(tmp_path, server, small_record):
+    server.body = _jena_archive()
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        with pytest.raises(ValueError, match="'data_home'.*must be writable"):
+            _fetch(locked, server.url)
+    finally:
+        locked.chmod(0o700)
+    assert server.requests == 0
+    assert list(locked.iterdir()) == []
+
+
+def test_failed_write_to_data_home_is_one_clear_error(
+    tmp_path, server, small_record, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(_jena.tempfile, "mkstemp", refuse)
+    server.body = _jena_archive()
+    with pytest.raises(ValueError) as info:
+        _fetch(tmp_path, server.url)
+    message = str(info.value)
+    assert "'data_home' parameter" in message
+    assert "must be writable" in message
+    assert f"Writing to {str(_cache_folder(tmp_path))!r} failed" in message
+    assert "Permission denied (PermissionError)" in message
+    assert "Pass data_home= a folder you can write to" in message
+    assert isinstance(info.value.__cause__, PermissionError)
+    assert server.requests == 0
+
+
+def test_missing_data_home_is_created_only_to_download(tmp_path, server, small_record):
+    home = tmp_path / "new" / "home"
+    with pytest.raises(OSError, match="download_if_missing=False"):
+        _fetch(home, server.url, download_if_missing=False)
+    assert not (tmp_path / "new").exists()
+    server.body = _jena_archive()
+    df = _fetch(home, server.url)
+    assert df.shape == (N_ROWS, 14)
+    assert (_cache_folder(home) / "jena_climate_2009_2016.csv.zip").is_file()
+
+
+def test_file_url_of_a_local_copy_is_accepted(tmp_path, small_record):
+    copy = tmp_path / "mirror" / "jena.zip"
+    copy.parent.mkdir()
+    copy.write_bytes(_jena_archive())
+    df = _fetch(tmp_path / "home", copy.as_uri())
+    assert df.shape == (N_ROWS, 14)
+    assert df.attrs["source"] == copy.as_uri()

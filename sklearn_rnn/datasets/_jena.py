@@ -3,13 +3,17 @@
 import csv
 import http.client
 import io
+import math
 import os
 import tempfile
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
 import zlib
 from numbers import Real
+
+from ._checks import check_bool
 
 JENA_URL = (
     "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -42,6 +46,10 @@ COLUMNS = (
 _EXPECTED_ROWS = 420_551
 _MISSING_CODE = -9999.0
 _CHUNK_BYTES = 1 << 20
+_URL_SCHEMES = ("http", "https", "file")
+# Longest accepted wait per network operation, in seconds (one day). A longer
+# one cannot be meant, and from about 1e12 s the socket layer overflows.
+_MAX_TIMEOUT = 86_400.0
 
 
 class _InvalidArchive(Exception):
@@ -87,9 +95,13 @@ def fetch_jena_climate(
     Parameters
     ----------
     data_home : str or path-like, default=None
-        Folder for the cache, passed to
-        :func:`sklearn.datasets.get_data_home`: by default ``~/scikit_learn_data``
-        or the ``SCIKIT_LEARN_DATA`` environment variable.
+        Folder for the cache, as in :func:`sklearn.datasets.get_data_home`:
+        by default the ``SCIKIT_LEARN_DATA`` environment variable or else
+        ``~/scikit_learn_data``; ``~`` is expanded. It must be a folder, or a
+        path where one can be created, and writable when the archive has to
+        be downloaded; it is created only then. An empty string, an existing
+        file, a path under a file and an unwritable folder raise a
+        ValueError that names the path.
 
     download_if_missing : bool, default=True
         If False and the archive is not cached, raise an ``OSError`` instead
@@ -116,11 +128,14 @@ def fetch_jena_climate(
 
     url : str, default=None
         Where to download the archive from; ``None`` uses the TensorFlow
-        address ``JENA_URL``. Give a mirror of the same file here.
+        address ``JENA_URL``. Give a mirror of the same file here: an
+        ``http://``, ``https://`` or ``file://`` URL (for a local file,
+        ``pathlib.Path(file).absolute().as_uri()`` writes one).
 
     timeout : float, default=60.0
         Seconds to wait for the server before giving up, per network
-        operation.
+        operation: a finite number in the range (0, 86400], that is at most
+        one day.
 
     Returns
     -------
@@ -136,6 +151,13 @@ def fetch_jena_climate(
 
     Raises
     ------
+    TypeError
+        A flag is not a bool, ``timeout`` is not a number, ``url`` is not a
+        string or ``data_home`` is not a path.
+    ValueError
+        A parameter is out of its range: ``target`` not a column, ``timeout``
+        NaN, infinite or out of (0, 86400], ``url`` not an http(s) or file
+        URL, ``data_home`` not usable as a writable folder.
     ConnectionError
         The download failed (no network, refused connection, timeout, HTTP
         error, connection cut). The message names the URL and the path where a
@@ -170,11 +192,12 @@ def fetch_jena_climate(
     >>> y.name  # doctest: +SKIP
     'T (degC)'
     """
-    _check_parameters(download_if_missing, hourly, clean_outliers, target, timeout)
-    from sklearn.datasets import get_data_home
-
-    source_url = JENA_URL if url is None else str(url)
-    folder = os.path.join(get_data_home(data_home), _CACHE_SUBFOLDER)
+    _check_parameters(
+        download_if_missing, hourly, clean_outliers, return_X_y, target, timeout
+    )
+    source_url = JENA_URL if url is None else _check_url(url)
+    home, given_as = _resolve_data_home(data_home)
+    folder = os.path.join(home, _CACHE_SUBFOLDER)
     path = os.path.join(folder, _ARCHIVE_NAME)
 
     if os.path.exists(path):
@@ -194,39 +217,156 @@ def fetch_jena_climate(
             f"save it as {path}."
         )
     else:
-        os.makedirs(folder, exist_ok=True)
-        raw = _download_and_cache(source_url, path, timeout)
+        raw = _download_and_cache(source_url, path, timeout, given_as)
 
     return _finish(raw, source_url, path, hourly, clean_outliers, return_X_y, target)
 
 
-def _check_parameters(download_if_missing, hourly, clean_outliers, target, timeout):
+def _check_parameters(
+    download_if_missing, hourly, clean_outliers, return_X_y, target, timeout
+):
     for name, value in (
         ("download_if_missing", download_if_missing),
         ("hourly", hourly),
         ("clean_outliers", clean_outliers),
+        ("return_X_y", return_X_y),
     ):
-        if not isinstance(value, bool):
-            raise TypeError(
-                f"The {name!r} parameter of fetch_jena_climate must be a bool. "
-                f"Got {value!r} of type {type(value).__name__} instead."
-            )
+        check_bool(value, name, "fetch_jena_climate")
     if target not in COLUMNS:
         raise ValueError(
             "The 'target' parameter of fetch_jena_climate must be one of "
             f"{list(COLUMNS)}. Got {target!r} instead."
         )
-    if not isinstance(timeout, Real) or isinstance(timeout, bool) or timeout <= 0:
-        raise ValueError(
+    _check_timeout(timeout)
+
+
+def _check_timeout(timeout):
+    if not isinstance(timeout, Real) or isinstance(timeout, bool):
+        raise TypeError(
             "The 'timeout' parameter of fetch_jena_climate must be a number of "
-            f"seconds in the range (0, inf). Got {timeout!r} instead."
+            f"seconds. Got {timeout!r} of type {type(timeout).__name__} instead. "
+            "Pass a number such as timeout=60."
+        )
+    if not (math.isfinite(timeout) and 0 < timeout <= _MAX_TIMEOUT):
+        raise ValueError(
+            "The 'timeout' parameter of fetch_jena_climate must be a finite "
+            f"number of seconds in the range (0, {_MAX_TIMEOUT:.0f}] (at most one "
+            f"day). Got {timeout!r} instead. Pass a number such as timeout=60."
         )
 
 
-def _download_and_cache(url, path, timeout):
+def _check_url(url):
+    """Return `url` if urllib can fetch it as an http(s) or file URL."""
+    if not isinstance(url, str):
+        raise TypeError(
+            "The 'url' parameter of fetch_jena_climate must be a string or None. "
+            f"Got {url!r} of type {type(url).__name__} instead."
+        )
+    if not _is_fetchable_url(url):
+        raise ValueError(
+            "The 'url' parameter of fetch_jena_climate must be an http://, "
+            "https:// or file:// URL of the archive, without spaces or control "
+            f"characters. Got {url!r} instead. Pass the full address of a "
+            f"mirror, such as {JENA_URL!r}; for a file on disk, "
+            "pathlib.Path(file).absolute().as_uri() gives its file:// URL."
+        )
+    return url
+
+
+def _is_fetchable_url(url):
+    # http.client refuses these characters with its own error, deep inside.
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in url):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a port that is no number
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        return bool(parts.hostname)
+    return scheme == "file" and bool(parts.path)
+
+
+def _resolve_data_home(data_home):
+    """Return the cache home as a str, and how to name it in messages.
+
+    Only checks what can be seen without writing: the folder is created (and
+    its writability found out) when a download needs it.
+    """
+    if data_home is None:
+        given_as = "the SCIKIT_LEARN_DATA environment variable"
+        data_home = os.environ.get("SCIKIT_LEARN_DATA")
+        if data_home is None:
+            given_as = "the default data_home"
+            data_home = os.path.join("~", "scikit_learn_data")
+    else:
+        given_as = "the 'data_home' parameter"
+        try:
+            path = os.fspath(data_home)
+        except TypeError:
+            path = None
+        if not isinstance(path, str):
+            raise TypeError(
+                "The 'data_home' parameter of fetch_jena_climate must be a str, "
+                f"an os.PathLike folder path or None. Got {data_home!r} of type "
+                f"{type(data_home).__name__} instead. Pass the folder as a str "
+                "(os.fsdecode() converts a bytes path)."
+            )
+        data_home = path
+    if not data_home.strip():
+        raise ValueError(
+            f"The folder given by {given_as} of fetch_jena_climate must be a "
+            f"path. Got the empty string {data_home!r} instead. Pass a folder "
+            "such as data_home='~/scikit_learn_data', or None for the default."
+        )
+    home = os.path.expanduser(data_home)
+    _refuse_file_on_path(home, given_as)
+    return home, given_as
+
+
+def _refuse_file_on_path(home, given_as):
+    """Raise a ValueError if `home`, or a folder above it, is not a folder."""
+    current = os.path.abspath(home)
+    while not os.path.lexists(current):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return
+        current = parent
+    if os.path.isdir(current):
+        return
+    where = (
+        "which is a file"
+        if current == os.path.abspath(home)
+        else f"but {current!r} is a file, so no folder can be created there"
+    )
+    raise ValueError(
+        f"The folder given by {given_as} of fetch_jena_climate must be a folder "
+        f"or a path where one can be created. Got {home!r}, {where}. "
+        "Pass a folder path (the cache goes in its subfolder "
+        f"{_CACHE_SUBFOLDER!r}), or None for the default."
+    )
+
+
+def _open_partial_file(folder, given_as):
+    """Create the cache folder and a temporary file in it for the download."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+        return tempfile.mkstemp(prefix=".download-", suffix=".part", dir=folder)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ValueError(
+            f"The folder given by {given_as} of fetch_jena_climate must be "
+            "writable to download the archive into it. Writing to "
+            f"{folder!r} failed instead: {reason} ({type(exc).__name__}). Pass "
+            "data_home= a folder you can write to, or change the permissions "
+            "of this one."
+        ) from exc
+
+
+def _download_and_cache(url, path, timeout, given_as):
     """Download ``url`` next to ``path``, check it, then move it to ``path``."""
-    folder = os.path.dirname(path)
-    handle, partial = tempfile.mkstemp(prefix=".download-", suffix=".part", dir=folder)
+    handle, partial = _open_partial_file(os.path.dirname(path), given_as)
     try:
         with os.fdopen(handle, "wb") as out:
             for chunk in _stream(url, path, timeout):
