@@ -144,11 +144,9 @@ def _time_freq(index):
     """The freq of a DatetimeIndex or TimedeltaIndex, set or inferred, or None."""
     if index.freq is not None or len(index) < 3:
         return index.freq
-    import pandas as pd
-    from pandas.tseries.frequencies import to_offset
-
-    inferred = pd.infer_freq(index)
-    return None if inferred is None else to_offset(inferred)
+    # freq="infer" gives an offset on every pandas version; infer_freq gives a
+    # string that pandas 3 warns about.
+    return type(index)(index, freq="infer").freq
 
 
 def check_time_axis(index, input_name, owner):
@@ -379,6 +377,8 @@ def _array_data(data):
             f"{expected}; got a 1-D array of shape {array.shape}. For a single "
             "series, make it one column: data.reshape(-1, 1) (and target=0)."
         )
+    if array.ndim == 0:
+        raise ValueError(f"{expected}; got a scalar, {data!r}.")
     if array.ndim != 2:
         raise ValueError(
             f"{expected}; got an array with {array.ndim} dimensions of shape "
