@@ -75,7 +75,7 @@ def _cycle_positions(index, feature):
     if feature == "hour_of_day":
         return fraction
     days_in_year = np.where(index.is_leap_year, 366, 365)
-    return (np.asarray(index.dayofyear) - 1 + fraction) / days_in_year
+    return (np.asarray(index.day_of_year) - 1 + fraction) / days_in_year
 
 
 def _output_names(features):
