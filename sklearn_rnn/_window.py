@@ -83,7 +83,9 @@ def _explain_complex():
         if "Complex data not supported" not in str(error):
             raise
         raise ValueError(
-            "X of WindowTransformer must hold real numbers; got complex values. "
+            # The wording scikit-learn's check_complex_data looks for, kept.
+            "X of WindowTransformer must hold real numbers (Complex data not "
+            "supported); got complex values. "
             "Pass the real part (X.real), or the real and imaginary parts as two "
             "columns: np.hstack([X.real, X.imag])."
         ) from None
