@@ -197,7 +197,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
     equal: at least half equal the median step), which a window would silently
     span: fill it first, for example with ``X.asfreq("h").interpolate()``.
     Other indexes are not checked, and NumPy arrays and polars DataFrames carry
-    no index: their rows are taken as consecutive time steps.
+    no index: their rows are taken as consecutive time steps. In a
+    :class:`~sklearn.pipeline.Pipeline` the checks see the index only where it
+    reaches this step, that is with ``pipeline.set_output(transform="pandas")``
+    when steps such as a scaler come first.
 
     History is prepended only to a pandas DataFrame whose index continues the
     fitted one: first label equal to the last fitted label plus one step, the

@@ -9,6 +9,7 @@ from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import HalvingGridSearchCV, learning_curve
 from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 
 from sklearn_rnn import WindowTransformer, make_supervised
 
@@ -147,7 +148,10 @@ def test_arrays_carry_no_index_and_are_not_checked():
 
 def test_halving_search_on_samples_is_refused_with_the_alternative():
     X, y = make_supervised(_hourly(200), target="temp")
-    pipe = make_pipeline(WindowTransformer(3, flatten=True, fill_value=0.0), Ridge())
+    # pandas output carries the index through the scaler to WindowTransformer.
+    pipe = make_pipeline(
+        StandardScaler(), WindowTransformer(3, flatten=True, fill_value=0.0), Ridge()
+    ).set_output(transform="pandas")
     search = HalvingGridSearchCV(
         pipe, {"ridge__alpha": [0.1, 1.0]}, cv=2, min_resources=60, error_score="raise"
     )
