@@ -4,6 +4,7 @@ Importing this package is cheap: PyTorch and skorch are imported only when a
 forecaster is fitted or unpickled.
 """
 
+from ._calendar import CalendarFeatures
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._supervised import make_supervised
 from ._window import WindowTransformer
@@ -11,6 +12,7 @@ from ._window import WindowTransformer
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "CalendarFeatures",
     "GRUForecaster",
     "LSTMForecaster",
     "SimpleRNNForecaster",

@@ -1,11 +1,12 @@
 """Sliding windows over a time series, one window per input row."""
 
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, InvalidParameterError
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     _check_feature_names_in,
@@ -13,6 +14,15 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._supervised import (
+    as_narwhals,
+    check_no_time_columns,
+    check_not_series_or_lazy,
+    check_time_axis,
+    check_unique_columns,
+    continues,
+    pandas_index,
+)
 from ._validation import explain_text, row_chunks
 
 
@@ -24,19 +34,87 @@ def _flattening(transformer):
 _CHECK_CHUNK_VALUES = 1 << 16
 
 
-def _check_float32_range(copied, X):
-    """Raise if the float32 copy of `X` overflowed: `X` holds no infinity itself."""
+def _check_float32_range(copied, X, first_row=0):
+    """Raise if the float32 copy of `X` overflowed: `X` holds no infinity itself.
+
+    `first_row` is the row of the input at which `X` starts, for the message.
+    """
     for start, block in row_chunks(copied, _CHECK_CHUNK_VALUES):
         overflow = np.isinf(block)
         if overflow.any():
             row, column = (int(i) for i in np.argwhere(overflow)[0])
             row += start
+            value = float(X[row, column])
+            row += first_row
             raise ValueError(
-                f"X of WindowTransformer holds {float(X[row, column]):g} at row {row}, "
+                f"X of WindowTransformer holds {value:g} at row {row}, "
                 f"column {column}: windows are float32, whose largest value is "
                 f"{np.finfo(np.float32).max:.4g}. Scale the series first, for "
                 "example with StandardScaler before WindowTransformer."
             )
+
+
+def _check_window_length(window_length):
+    # bool is an Integral, so the declarative constraint lets True through as 1.
+    if isinstance(window_length, bool):
+        raise InvalidParameterError(
+            "The 'window_length' parameter of WindowTransformer must be an int in "
+            f"the range [1, inf). Got {window_length!r} instead."
+        )
+
+
+def _check_frame(X):
+    """Refuse what the array conversion would misread: names, times, Series."""
+    check_unique_columns(X, "X", "WindowTransformer")
+    wrapped = as_narwhals(X)
+    if wrapped is not None:
+        check_not_series_or_lazy(X, wrapped, "X", "WindowTransformer")
+        check_no_time_columns(wrapped, "X", "WindowTransformer")
+    elif hasattr(X, "dtypes") and hasattr(X, "columns"):
+        check_no_time_columns(X, "X", "WindowTransformer")
+
+
+@contextmanager
+def _explain_complex():
+    """Replace scikit-learn's complex-data error, which prints the whole array."""
+    try:
+        yield
+    except ValueError as error:
+        if "Complex data not supported" not in str(error):
+            raise
+        raise ValueError(
+            # The wording scikit-learn's check_complex_data looks for, kept.
+            "X of WindowTransformer must hold real numbers (Complex data not "
+            "supported); got complex values. "
+            "Pass the real part (X.real), or the real and imaginary parts as two "
+            "columns: np.hstack([X.real, X.imag])."
+        ) from None
+
+
+def _validated(transformer, X, *, reset):
+    with explain_text(X, "X", transformer), _explain_complex():
+        # float64 is kept as it is: the cast to float32 happens once, while
+        # copying into the padded series, not in an intermediate copy.
+        return validate_data(
+            transformer,
+            X,
+            reset=reset,
+            dtype=(np.float32, np.float64),
+            ensure_all_finite="allow-nan",
+        )
+
+
+def _empty_padded(n_rows, n_features, window_length):
+    try:
+        return np.empty((n_rows, n_features), dtype=np.float32)
+    except MemoryError:
+        size = n_rows * n_features * 4 / 2**30
+        raise MemoryError(
+            f"WindowTransformer(window_length={window_length}) needs one padded "
+            f"float32 copy of the series of {n_rows} x {n_features} values "
+            f"({size:.3g} GiB), more than this machine can allocate. Use a shorter "
+            "window_length (windows longer than the series are all padding)."
+        ) from None
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):
@@ -51,6 +129,13 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
     windows are left-padded with ``fill_value``. NaN padding (the default) tells
     the forecasters of this package that history is missing, and they run over
     the observed part of such a window only.
+
+    When ``transform`` gets a pandas DataFrame whose index continues the one
+    seen in ``fit`` (its first label is one step after the last fitted label),
+    the padding is replaced by the last ``window_length - 1`` fitted rows, so
+    forecasting the rows that follow the training series uses their full
+    history: ``fit(X[:n])`` then ``transform(X[n:])`` gives the windows of
+    ``transform(X)[n:]``.
 
     The 3-D output is a read-only strided view over one padded float32 copy of
     the input: it costs ``(n_samples + window_length - 1) * n_features`` values
@@ -73,6 +158,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         example ``0.0`` after a :class:`~sklearn.preprocessing.StandardScaler`
         (the training mean) for estimators that reject NaN, such as
         :class:`~sklearn.linear_model.Ridge`.
+    keep_history : bool, default=True
+        If True, ``transform`` of a DataFrame whose index continues the fitted
+        one starts its windows with the last fitted rows instead of padding. If
+        False, every input is padded, as if it were a series of its own.
 
     Attributes
     ----------
@@ -81,18 +170,51 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :term:`fit`. Defined only when `X` has
         feature names that are all strings.
+    history_ : ndarray of shape (min(n_samples, window_length - 1), n_features)
+        The last ``window_length - 1`` rows seen during :term:`fit`, as
+        float32: the history prepended to an input that continues them.
+    history_end_ : object or None
+        Index label of the last row seen during :term:`fit` when `X` was a
+        pandas DataFrame, otherwise None.
 
     See Also
     --------
     make_supervised : Aligns the target with the rows, before windowing.
+    CalendarFeatures : Adds the hour of day and day of year from the index.
     LSTMForecaster : Consumes the 3-D windows.
 
     Notes
     -----
-    The transformer is stateless apart from the input width and names, so
-    ``transform`` may be applied to any series with the same columns. Rows are
-    windows of their predecessors in the array passed to ``transform``: call it
-    on contiguous, time-ordered rows.
+    Rows are windows of their predecessors in the input, so the input must be
+    contiguous rows in time order. A pandas DataFrame whose index is a
+    DatetimeIndex, PeriodIndex, TimedeltaIndex or numeric (a RangeIndex
+    included) is checked in ``fit`` and ``transform``, and each of these is an
+    error: rows not in increasing order (as in a shuffled subset, which
+    :class:`~sklearn.model_selection.HalvingGridSearchCV` makes with its default
+    ``resource="n_samples"``: use ``resource="<step>__max_epochs"`` instead),
+    the same label twice, and a gap in a regular index (one with a ``freq``,
+    set or inferred by :func:`pandas.infer_freq`, or whose steps are mostly
+    equal: at least half equal the median step), which a window would silently
+    span: fill it first, for example with ``X.asfreq("h").interpolate()``.
+    Other indexes are not checked, and NumPy arrays and polars DataFrames carry
+    no index: their rows are taken as consecutive time steps. In a
+    :class:`~sklearn.pipeline.Pipeline` the checks see the index only where it
+    reaches this step, that is with ``pipeline.set_output(transform="pandas")``
+    when steps such as a scaler come first.
+
+    History is prepended only to a pandas DataFrame whose index continues the
+    fitted one: first label equal to the last fitted label plus one step, the
+    step being the ``freq`` of a DatetimeIndex or PeriodIndex, or the regular
+    step of a DatetimeIndex without ``freq`` or of a numeric index. Anything
+    else (arrays, polars, the fitted rows themselves, later or earlier rows)
+    is padded. ``fit_transform`` never prepends. In a
+    :class:`~sklearn.pipeline.Pipeline` the index reaches this step only when
+    the steps before it return pandas output:
+    ``pipeline.set_output(transform="pandas")``. Then ``pipeline.predict`` on
+    the rows that follow the training rows gives the same forecasts as on the
+    whole series. In a cross-validation fold the test rows continue the
+    training rows only when the split has no gap (``TimeSeriesSplit(gap=0)``);
+    with ``gap=horizon`` the first ``window_length - 1`` test rows are padded.
 
     With ``flatten=False`` the output is always a NumPy array, whatever
     :meth:`set_output` says, because a DataFrame cannot hold 3-D windows; this is
@@ -121,22 +243,37 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
            [4., 5., 6., 7.]], dtype=float32)
     >>> lags.get_feature_names_out()
     array(['x0_lag_1', 'x1_lag_1', 'x0_lag_0', 'x1_lag_0'], dtype=object)
+
+    Rows that continue a fitted DataFrame get their history instead of padding:
+
+    >>> import pandas as pd
+    >>> hours = pd.date_range("2024-01-01", periods=4, freq="h")
+    >>> frame = pd.DataFrame(X, index=hours, columns=["temp", "wind"])
+    >>> transformer = WindowTransformer(window_length=3).fit(frame[:2])
+    >>> transformer.transform(frame[2:])[0]
+    array([[0., 1.],
+           [2., 3.],
+           [4., 5.]], dtype=float32)
     """
 
     _parameter_constraints = {
         "window_length": [Interval(Integral, 1, None, closed="left")],
         "flatten": ["boolean"],
         "fill_value": [Real],
+        "keep_history": ["boolean"],
     }
 
-    def __init__(self, window_length=24, *, flatten=False, fill_value=np.nan):
+    def __init__(
+        self, window_length=24, *, flatten=False, fill_value=np.nan, keep_history=True
+    ):
         self.window_length = window_length
         self.flatten = flatten
         self.fill_value = fill_value
+        self.keep_history = keep_history
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
-        """Record the number and names of the input features.
+        """Record the input features and the last ``window_length - 1`` rows.
 
         Parameters
         ----------
@@ -150,8 +287,20 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self : WindowTransformer
             The fitted transformer.
         """
-        with explain_text(X, "X", self):
-            validate_data(self, X, reset=True, ensure_all_finite="allow-nan")
+        _check_window_length(self.window_length)
+        _check_frame(X)
+        index = pandas_index(X)
+        step = check_time_axis(index, "X", "WindowTransformer")
+        values = _validated(self, X, reset=True)
+        n_history = min(len(values), self.window_length - 1)
+        history = np.empty((n_history, values.shape[1]), dtype=np.float32)
+        first = len(values) - n_history
+        with np.errstate(over="ignore"):
+            history[:] = values[first:]
+        _check_float32_range(history, values[first:], first_row=first)
+        self.history_ = history
+        self.history_end_ = None if index is None or not len(index) else index[-1]
+        self._history_step = step
         return self
 
     def transform(self, X):
@@ -160,7 +309,9 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The series, contiguous rows in time order, oldest first.
+            The series, contiguous rows in time order, oldest first. If it is a
+            DataFrame whose index continues the fitted one, its first windows
+            start with the fitted rows (see Notes of the class).
 
         Returns
         -------
@@ -168,21 +319,42 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
                 (n_samples, window_length * n_features)
             float32 windows; 3-D and read-only unless ``flatten=True``.
         """
+        return self._windows(X, use_history=self.keep_history)
+
+    def fit_transform(self, X, y=None):
+        """Fit to `X`, then return its windows, padded at the start.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The series, one row per time step, oldest first. May contain NaN.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        windows : ndarray of shape (n_samples, window_length, n_features) or \
+                (n_samples, window_length * n_features)
+            float32 windows; 3-D and read-only unless ``flatten=True``.
+        """
+        return self.fit(X, y)._windows(X, use_history=False)
+
+    def _windows(self, X, *, use_history):
         check_is_fitted(self)
-        with explain_text(X, "X", self):
-            # float64 is kept as it is: the cast to float32 happens once, while
-            # copying into the padded series, not in an intermediate copy.
-            X = validate_data(
-                self,
-                X,
-                reset=False,
-                dtype=(np.float32, np.float64),
-                ensure_all_finite="allow-nan",
-            )
+        _check_frame(X)
+        index = pandas_index(X)
+        step = check_time_axis(index, "X", "WindowTransformer")
+        X = _validated(self, X, reset=False)
         n_samples, n_features = X.shape
         n_pad = self.window_length - 1
-        padded = np.empty((n_samples + n_pad, n_features), dtype=np.float32)
+        padded = _empty_padded(n_samples + n_pad, n_features, self.window_length)
         padded[:n_pad] = self.fill_value
+        fitted_step = self._history_step
+        if use_history and continues(
+            index, self.history_end_, step if fitted_step is None else fitted_step
+        ):
+            # The history goes where the padding would be: still one copy.
+            padded[n_pad - len(self.history_) : n_pad] = self.history_
         with np.errstate(over="ignore"):
             padded[n_pad:] = X
         if X.dtype != np.float32:

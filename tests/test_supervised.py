@@ -168,5 +168,121 @@ def test_empty_horizon_sequence():
 
 
 def test_one_dimensional_data_is_refused():
-    with pytest.raises(ValueError, match=r"Expected 2D array, got 1D array"):
+    with pytest.raises(
+        ValueError,
+        match=r"data of make_supervised must be .* a 2-D array .* got a 1-D array "
+        r"of shape \(10,\)\. For a single series, make it one column: "
+        r"data\.reshape\(-1, 1\)",
+    ):
         make_supervised(np.arange(10.0), target=0)
+
+
+@pytest.mark.parametrize(
+    "data, error, shown",
+    [
+        (None, TypeError, "got None."),
+        (np.zeros((4, 3, 2)), ValueError, "got an array with 3 dimensions of shape "),
+        (np.float64(3.0), ValueError, "got a scalar, np.float64(3.0)."),
+        ([[1.0, 2.0], [3.0]], ValueError, "got rows of different lengths"),
+        (np.zeros((500, 2)) + 1j, ValueError, "got complex values (dtype complex128)"),
+        (
+            np.array(["2024-01-01", "2024-01-02"], dtype="datetime64[D]")[:, None],
+            ValueError,
+            "got dates or times (dtype datetime64[D])",
+        ),
+    ],
+    ids=["none", "3-d", "scalar", "ragged", "complex", "datetime64"],
+)
+def test_unusable_arrays_are_refused_clearly(data, error, shown):
+    with pytest.raises(error) as raised:
+        make_supervised(data, target=0)
+    message = str(raised.value)
+    assert message.startswith(
+        "data of make_supervised must be a DataFrame (pandas, polars) or a 2-D array"
+    )
+    assert shown in message
+    assert "[[" not in message  # the values themselves are not printed
+
+
+def test_pandas_series_is_refused_with_to_frame(weather):
+    with pytest.raises(
+        TypeError,
+        match=r"got a pandas Series\. Make it a one-column DataFrame "
+        r"first: data\.to_frame\(\)\.",
+    ):
+        make_supervised(weather["temp"], target="temp")
+
+
+def test_pandas_datetime_column_is_refused(weather):
+    with pytest.raises(
+        ValueError,
+        match=r"column 'time_hour' holds dates or times \(dtype datetime64.*"
+        r"Drop it \(data\.drop\(columns=\['time_hour'\]\)\)",
+    ):
+        make_supervised(weather.reset_index(), target="temp")
+
+
+def test_pandas_complex_column_is_refused(weather):
+    frame = weather.assign(phase=weather["temp"] * 1j)
+    with pytest.raises(ValueError, match="column 'phase' holds complex values"):
+        make_supervised(frame, target="temp")
+
+
+# -- polars ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def polars_weather(weather):
+    pl = pytest.importorskip("polars")
+    return pl.from_pandas(weather.reset_index(drop=True))
+
+
+def test_polars_frame_gives_polars_frames_with_names(weather, polars_weather):
+    import polars as pl
+
+    X, Y = make_supervised(polars_weather, target="pressure", horizon=[1, 6])
+
+    assert isinstance(X, pl.DataFrame)
+    assert isinstance(Y, pl.DataFrame)
+    assert X.columns == ["temp", "pressure"]
+    assert Y.columns == ["pressure_t+1", "pressure_t+6"]
+    assert X.height == Y.height == len(weather) - 6
+    assert_array_equal(X.to_numpy(), weather.to_numpy()[:-6])
+    assert_array_equal(Y["pressure_t+6"].to_numpy(), weather["pressure"].to_numpy()[6:])
+    assert Y["pressure_t+1"].null_count() == 0
+
+
+def test_polars_single_horizon_gives_a_named_series(weather, polars_weather):
+    import polars as pl
+
+    X, y = make_supervised(polars_weather, target="temp", horizon=2)
+    assert isinstance(y, pl.Series)
+    assert y.name == "temp_t+2"
+    assert_array_equal(y.to_numpy(), weather["temp"].to_numpy()[2:])
+
+
+def test_polars_unknown_column_lists_the_columns(polars_weather):
+    with pytest.raises(KeyError, match=r"Got 'tmp'; the columns are \['temp', "):
+        make_supervised(polars_weather, target="tmp")
+
+
+@pytest.mark.parametrize("kind", ["Datetime", "Date"])
+def test_polars_date_columns_are_refused(weather, kind):
+    import polars as pl
+
+    frame = pl.from_pandas(weather.reset_index())
+    if kind == "Date":
+        frame = frame.with_columns(pl.col("time_hour").dt.date())
+    with pytest.raises(
+        ValueError,
+        match=rf"column 'time_hour' holds dates or times \(dtype {kind}.*"
+        r"CalendarFeatures",
+    ):
+        make_supervised(frame, target="temp")
+
+
+def test_polars_lazy_frame_and_series_are_refused(polars_weather):
+    with pytest.raises(TypeError, match=r"got a lazy polars frame.*data\.collect\(\)"):
+        make_supervised(polars_weather.lazy(), target="temp")
+    with pytest.raises(TypeError, match=r"got a polars Series.*data\.to_frame\(\)"):
+        make_supervised(polars_weather["temp"], target="temp")

@@ -285,3 +285,187 @@ def test_text_is_refused_with_the_dtype():
     transformer = WindowTransformer(window_length=2).fit(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="OneHotEncoder"):
         transformer.transform(np.full((3, 2), "cold"))
+
+
+def test_window_length_true_is_not_taken_as_one():
+    with pytest.raises(
+        InvalidParameterError,
+        match=re.escape(
+            "The 'window_length' parameter of WindowTransformer must be an int in "
+            "the range [1, inf). Got True instead."
+        ),
+    ):
+        WindowTransformer(window_length=True).fit(np.zeros((3, 1)))
+
+
+def test_complex_input_is_refused_without_printing_it():
+    X = np.zeros((1000, 2)) + 1j
+    with pytest.raises(ValueError) as error:
+        WindowTransformer(window_length=2).fit(X)
+    message = str(error.value)
+    assert message.startswith("X of WindowTransformer must hold real numbers")
+    assert "X.real" in message
+    assert "[[" not in message
+
+
+def test_unallocatable_window_says_what_it_costs():
+    with pytest.raises(
+        MemoryError,
+        match=r"window_length=1000000000000\) needs one padded float32 copy of the "
+        r"series of 1000000000004 x 2 values \(7\.45e\+03 GiB\).*shorter window_length",
+    ):
+        WindowTransformer(window_length=10**12).fit_transform(np.zeros((5, 2)))
+
+
+def test_datetime_column_is_refused(weather):
+    frame = weather.reset_index()
+    with pytest.raises(
+        ValueError,
+        match=r"X of WindowTransformer must hold numbers, but column 'time_hour' "
+        r"holds dates or times \(dtype datetime64.*X\.set_index\('time_hour'\).*"
+        r"CalendarFeatures",
+    ):
+        WindowTransformer(window_length=2).fit(frame)
+
+
+# -- polars ----------------------------------------------------------------------
+
+
+def test_polars_input_and_output(weather):
+    pl = pytest.importorskip("polars")
+    frame = pl.from_pandas(weather.reset_index(drop=True))
+    transformer = WindowTransformer(window_length=3, flatten=True, fill_value=0.0)
+    out = transformer.set_output(transform="polars").fit_transform(frame)
+
+    assert isinstance(out, pl.DataFrame)
+    assert list(transformer.feature_names_in_) == ["temp", "pressure"]
+    assert out.columns == list(transformer.get_feature_names_out())
+    expected = WindowTransformer(3, flatten=True, fill_value=0.0).fit_transform(
+        weather.to_numpy()
+    )
+    assert_array_equal(out.to_numpy(), expected)
+
+
+def test_polars_datetime_column_and_lazy_frame_are_refused(weather):
+    pl = pytest.importorskip("polars")
+    frame = pl.from_pandas(weather.reset_index())
+    with pytest.raises(ValueError, match=r"column 'time_hour' holds dates or times"):
+        WindowTransformer(window_length=2).fit(frame)
+    with pytest.raises(TypeError, match=r"got a lazy polars frame.*X\.collect\(\)"):
+        WindowTransformer(window_length=2).fit(frame.drop("time_hour").lazy())
+
+
+def test_series_is_refused_with_to_frame(weather):
+    with pytest.raises(TypeError, match=r"got a pandas Series.*X\.to_frame\(\)"):
+        WindowTransformer(window_length=2).fit(weather["temp"])
+
+
+# -- history continuation --------------------------------------------------------
+
+
+def test_fit_keeps_the_last_rows_as_float32(weather):
+    transformer = WindowTransformer(window_length=5).fit(weather[:100])
+    assert transformer.history_.dtype == np.float32
+    assert_array_equal(transformer.history_, weather[96:100].to_numpy(np.float32))
+    assert transformer.history_end_ == weather.index[99]
+
+
+def test_arrays_keep_history_rows_but_no_label():
+    transformer = WindowTransformer(window_length=3).fit(np.arange(10.0)[:, None])
+    assert_array_equal(transformer.history_[:, 0], [8, 9])
+    assert transformer.history_end_ is None
+
+
+@pytest.mark.parametrize("flatten", [False, True])
+def test_continuing_rows_get_their_fitted_history(weather, flatten):
+    transformer = WindowTransformer(window_length=6, flatten=flatten)
+    whole = transformer.fit_transform(weather)
+    transformer.fit(weather[:100])
+    continued = transformer.transform(weather[100:])
+
+    assert_array_equal(continued, whole[100:])
+    # Without the history the first five rows were padded.
+    padded = transformer.set_params(keep_history=False).transform(weather[100:])
+    assert np.isnan(padded[:5]).any()
+    assert_array_equal(padded[5:], whole[105:])
+
+
+def test_history_is_written_into_the_padding_of_one_copy(weather):
+    transformer = WindowTransformer(window_length=24).fit(weather[:100])
+    windows = transformer.transform(weather[100:])
+    assert _buffer_of(windows).nbytes == (60 + 23) * 2 * 4
+    assert not windows.flags.writeable
+
+
+def test_history_shorter_than_the_window_is_padded_before(weather):
+    transformer = WindowTransformer(window_length=5).fit(weather[:2])
+    windows = transformer.transform(weather[2:4])
+    assert np.isnan(windows[0, :2]).all()
+    assert_array_equal(windows[0, 2:], weather[:3].to_numpy(np.float32))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [slice(0, 100), slice(101, 160), slice(50, 160)],
+    ids=["same-rows", "one-hour-later", "overlapping"],
+)
+def test_rows_that_do_not_continue_are_padded(weather, rows):
+    transformer = WindowTransformer(window_length=4).fit(weather[:100])
+    windows = transformer.transform(weather[rows])
+    assert np.isnan(windows[0, :3]).all()
+
+
+def test_fit_transform_never_prepends(weather):
+    transformer = WindowTransformer(window_length=4).fit(weather[:100])
+    windows = transformer.fit_transform(weather[100:])
+    assert np.isnan(windows[0, :3]).all()
+
+
+def test_arrays_are_padded_even_after_fitted_rows():
+    X = np.arange(20.0).reshape(10, 2)
+    transformer = WindowTransformer(window_length=3).fit(X[:5])
+    assert np.isnan(transformer.transform(X[5:])[0, :2]).all()
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.RangeIndex(160),
+        pd.Index(np.arange(0, 320, 2)),
+        pd.period_range("2013-01", periods=160, freq="M"),
+        # No freq: the step is the regular one of the fitted rows.
+        pd.DatetimeIndex(pd.date_range("2013-01-01", periods=160, freq="h").to_list()),
+    ],
+    ids=["range", "even-ints", "periods", "hours-without-freq"],
+)
+def test_continuation_follows_the_step_of_the_index(weather, index):
+    frame = weather.set_axis(index)
+    transformer = WindowTransformer(window_length=3)
+    whole = transformer.fit_transform(frame)
+    transformer.fit(frame[:80])
+    assert_array_equal(transformer.transform(frame[80:]), whole[80:])
+
+
+def _ridge_on_lags():
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    pipe = make_pipeline(
+        StandardScaler(), WindowTransformer(12, flatten=True, fill_value=0.0), Ridge()
+    )
+    return pipe
+
+
+def test_pipeline_predicts_new_rows_as_in_the_whole_series(weather):
+    from sklearn_rnn import make_supervised
+
+    X, y = make_supervised(weather, target="temp", horizon=3)
+    pipe = _ridge_on_lags().set_output(transform="pandas").fit(X[:100], y[:100])
+    whole = pipe.predict(X)
+
+    np.testing.assert_allclose(pipe.predict(X[100:]), whole[100:], rtol=0, atol=1e-9)
+    # Without pandas output the scaler drops the index: the old, padded result.
+    padded = _ridge_on_lags().fit(X[:100], y[:100]).predict(X[100:])
+    assert np.abs(padded[:11] - whole[100:111]).max() > 0.1
+    np.testing.assert_allclose(padded[11:], whole[111:], rtol=0, atol=1e-9)
