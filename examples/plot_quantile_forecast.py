@@ -220,10 +220,11 @@ ax.set(
     xticklabels=[f"{h} h" for h in HORIZON],
     xlabel="lead time",
     ylabel="share of test hours inside",
-    ylim=(0, 1),
+    ylim=(0, 1.2),
+    yticks=np.linspace(0, 1, 6),
     title="Coverage of the 10-90 % interval",
 )
-ax.legend(loc="lower left")
+ax.legend(loc="upper center", ncol=3, fontsize="small")
 fig.tight_layout()
 fig.savefig(args.output_dir / "quantile_coverage_by_lead.png", dpi=100)
 plt.close(fig)
