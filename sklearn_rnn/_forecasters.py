@@ -245,7 +245,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "optimizer": [StrOptions(_OPTIMIZERS), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "loss": [StrOptions(_LOSSES)],
-        "quantile": [Interval(Real, 0, 1, closed="neither"), list, tuple],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), list, tuple, np.ndarray],
         "baseline": [
             StrOptions({"auto"}),
             Interval(Integral, 0, None, closed="left"),
