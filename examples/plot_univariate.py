@@ -2,89 +2,136 @@
 Next-hour temperature from past temperature
 ===========================================
 
-The first lab of the lecture: forecast the temperature at Newark airport one
-hour ahead from the temperatures of the last 24 hours, and compare
+Forecast the temperature at Newark airport one hour ahead from the
+temperatures of the last 24 hours, and compare four models on the last tenth
+of 2013, which none of them sees while fitting:
 
 * persistence (the next hour is as warm as this one),
-* Ridge regression on the 24 past values,
+* :class:`~sklearn.linear_model.Ridge` on the 24 past values,
 * :class:`~sklearn_rnn.SimpleRNNForecaster` and
-* :class:`~sklearn_rnn.LSTMForecaster`
+* :class:`~sklearn_rnn.LSTMForecaster`.
 
-on the last tenth of 2013, which none of them sees while fitting.
-
-Run ``python examples/plot_univariate.py`` (about a minute on two cores) or
-add ``--quick`` for a smoke test in seconds.
+``python examples/plot_univariate.py`` takes about a minute on two cores;
+with ``SKLEARN_RNN_QUICK=1`` in the environment it runs on a short series with
+tiny networks in seconds (a smoke test, not a result).
 """
 
 # %%
 # Data: one column, one target
 # ----------------------------
-# ``load_weather`` returns the bundled hourly 2013 record of Newark (EWR) as a
-# gap-free hourly series. :func:`~sklearn_rnn.make_supervised` pairs each hour
-# with the temperature one hour later, once and up front, so no pipeline step
-# ever has to shift ``y`` or drop rows. ``X`` keeps the temperature itself as
-# the only input.
-from _common import (
-    chronological_split,
-    compare_models,
-    fit_and_predict,
-    load_supervised,
-    network_params,
-    parse_args,
-    report,
-)
+# :func:`~sklearn_rnn.datasets.load_weather` returns the bundled hourly record
+# of Newark (EWR) on a regular hourly grid. :func:`~sklearn_rnn.make_supervised`
+# pairs each hour with the temperature one hour later, once and up front, so no
+# pipeline step ever shifts ``y`` or drops rows. The temperature itself is the
+# only input.
+import os
 
-args = parse_args(__doc__.strip().splitlines()[0])
-HORIZON = 1
-WINDOW = 24
-X, y = load_supervised(["temp"], HORIZON, quick=args.quick)
+import pandas as pd
+from _common import (
+    UNITS,
+    format_table,
+    plot_learning_curves,
+    plot_test_week,
+    save,
+)
+from sklearn.linear_model import Ridge
+from sklearn.metrics import mean_absolute_error
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklearn_rnn import (
+    LSTMForecaster,
+    SimpleRNNForecaster,
+    WindowTransformer,
+    make_supervised,
+)
+from sklearn_rnn.datasets import load_weather
+
+QUICK = os.environ.get("SKLEARN_RNN_QUICK") == "1"
+
+df = load_weather(columns=["temp"])
+if QUICK:
+    df = df.iloc[:1500]
+X, y = make_supervised(df, target="temp", horizon=1)
+print(f"{len(X)} hours, inputs {list(X.columns)}, target {y.name!r}")
 
 # %%
 # A chronological split
 # ---------------------
-# The first 70 % of the hours train the models, the next 20 % validate them and
-# the last 10 % test them. The parts follow each other in time: the test hours
-# come after everything the models learned from.
-split = chronological_split(len(X))
-print(split.describe(X.index))
+# The first 90 % of the hours train the models (each network holds out the
+# last tenth of those to stop early), the last 10 % test them. The parts follow
+# each other in time: the test hours come after everything the models learned
+# from. Never shuffle a time series before splitting it.
+n_train = int(0.9 * len(X))
+X_train, y_train = X.iloc[:n_train], y.iloc[:n_train]
+y_test = y.iloc[n_train:]
 
 # %%
-# Four models, the same windows
+# Four models on the same windows
+# -------------------------------
+# Each learned model is a pipeline: a scaler fitted on the training rows only,
+# a :class:`~sklearn_rnn.WindowTransformer` that gives every hour the window of
+# the 24 hours ending at it, then the regressor. Ridge reads the window as 24
+# lag columns (``flatten=True``), padded with 0.0, the training mean, because
+# it rejects NaN; the networks read it as a sequence, oldest hour first, and
+# run over the observed part of the padded first windows.
+network = dict(random_state=0)
+if QUICK:
+    network.update(hidden_size=8, max_epochs=2)
+models = {
+    "Ridge": make_pipeline(
+        StandardScaler(),
+        WindowTransformer(window_length=24, flatten=True, fill_value=0.0),
+        Ridge(),
+    ),
+    "SimpleRNN": make_pipeline(
+        StandardScaler(),
+        WindowTransformer(window_length=24),
+        SimpleRNNForecaster(**network),
+    ),
+    "LSTM": make_pipeline(
+        StandardScaler(),
+        WindowTransformer(window_length=24),
+        LSTMForecaster(**network),
+    ),
+}
+
+# %%
+# Fit, then forecast every hour
 # -----------------------------
-# Each learned model is a pipeline: a StandardScaler, then a
-# :class:`~sklearn_rnn.WindowTransformer` that gives every hour the window of
-# the 24 hours that end with it, then the regressor. Because the scaler sits
-# inside the pipeline, it is fitted on the training rows only; the validation
-# and test hours are scaled with training statistics, as they would be in
-# production. Ridge reads the windows flattened into 24 lag columns (padded
-# with 0.0, the training mean, since Ridge rejects NaN); the networks read them
-# as sequences, oldest hour first.
-#
-# The networks hold out the last 10 % of their training rows
-# (``validation_fraction``) to stop when the loss there stops improving, and
-# keep the weights of their best epoch. The models are fitted on the training
-# rows; then each forecasts every hour of the year, so the first test windows
-# can reach back into the validation hours (windows only look backwards).
-models = compare_models(WINDOW, network_params(args))
-predictions, fit_seconds = fit_and_predict(models, X, y, split)
+# Each model forecasts the whole series at once, so that the first test
+# windows reach back into the training hours, as they would in production
+# (windows only look backwards, and the scalers were fitted on training rows).
+predictions = {"persistence": X["temp"].to_numpy()}
+for name, model in models.items():
+    model.fit(X_train, y_train)
+    predictions[name] = model.predict(X)
+
+rows = [
+    [name, mean_absolute_error(y_test, forecast[n_train:])]
+    for name, forecast in predictions.items()
+]
+print(f"Test MAE, 1 h ahead, on the last {len(y_test)} hours")
+print(format_table(["model", f"test MAE {UNITS}"], rows))
 
 # %%
-# Scores and figures
-# ------------------
-# The table gives the mean absolute error in °F and in standardized units
-# (divided by the standard deviation of the training temperatures), on the
-# validation and on the test hours. The figures show a week of test forecasts
-# against the observed temperature, and the learning curves of the two
-# networks: the loss on their training rows and on the held-out tail that early
-# stopping watches.
-report(
-    f"MAE of the temperature {HORIZON} h ahead from the last {WINDOW} h of temperature",
-    X,
-    y,
-    predictions,
-    fit_seconds,
-    split,
-    HORIZON,
-    models,
-    args.output_dir / "univariate",
+# A week of test forecasts
+# ------------------------
+# Each point is drawn at the hour it forecasts: input time plus one hour.
+week = slice(n_train, n_train + 7 * 24)
+fig = plot_test_week(
+    X.index[week] + pd.Timedelta(hours=1),
+    y.iloc[week],
+    {name: forecast[week] for name, forecast in predictions.items()},
+    "1 h ahead: first week of the test period",
 )
+save(fig, "univariate_forecast")
+
+# %%
+# Learning curves
+# ---------------
+# ``history_`` records the loss of every epoch on the training windows and on
+# the chronological tail that early stopping watches; the dotted lines mark
+# the epochs whose weights were kept.
+fig = plot_learning_curves({name: models[name][-1] for name in ("SimpleRNN", "LSTM")})
+save(fig, "univariate_learning_curves")

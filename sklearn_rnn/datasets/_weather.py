@@ -188,21 +188,21 @@ def load_weather(
 
         **Data quality of the source** (counted on the shipped table):
 
-        ======================================  =====  =====  =====
-        per station                             EWR    JFK    LGA
-        ======================================  =====  =====  =====
-        source rows                             8,703  8,706  8,706
-        missing hours (rows absent)             27     24     24
-        runs of missing hours                   17     14     14
-        of which 1 h / 2 h / 5 h long           13/2/2 10/2/2 10/2/2
-        duplicated UTC timestamps               0      0      0
-        pressure missing in present rows        935    831    963
-        wind_gust missing in present rows       6,901  7,199  6,678
-        wind_dir missing in present rows        256    51     153
-        temp, dewp, humid missing (rows)        1      0      0
-        wind_speed missing in present rows      1      3      0
-        impossible readings (wind_speed 1,048)  1      0      0
-        ======================================  =====  =====  =====
+        ======================================  ======  ======  ======
+        per station                             EWR     JFK     LGA
+        ======================================  ======  ======  ======
+        source rows                             8,703   8,706   8,706
+        missing hours (rows absent)             27      24      24
+        runs of missing hours                   17      14      14
+        of which 1 h / 2 h / 5 h long           13/2/2  10/2/2  10/2/2
+        duplicated UTC timestamps               0       0       0
+        pressure missing in present rows        935     831     963
+        wind_gust missing in present rows       6,901   7,199   6,678
+        wind_dir missing in present rows        256     51      153
+        temp, dewp, humid missing (rows)        1       0       0
+        wind_speed missing in present rows      1       3       0
+        impossible readings (wind_speed 1,048)  1       0       0
+        ======================================  ======  ======  ======
 
         The two 5-hour holes are shared by the three stations (2013-10-26 and
         2013-11-03, 00:00-04:00 UTC). Pressure is missing in runs of up to 11

@@ -1,0 +1,169 @@
+"""Sphinx configuration of the sklearn-rnn documentation.
+
+Build (from the repository root)::
+
+    python -m pip install -e ".[docs]"
+    SKLEARN_RNN_QUICK=1 python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+``SKLEARN_RNN_QUICK=1`` runs every gallery example in its quick mode (tiny
+data and networks, seconds); without it the gallery shows the real runs.
+The build needs no network: intersphinx reads the small inventories in
+``docs/_inventories`` (see ``make_inventories.py`` there).
+"""
+
+import inspect
+import os
+from pathlib import Path
+
+from sklearn.base import RegressorMixin, TransformerMixin
+
+import sklearn_rnn
+import sklearn_rnn.datasets
+import sklearn_rnn.utils.estimator_checks
+
+DOCS = Path(__file__).resolve().parent
+
+project = "sklearn-rnn"
+author = "the sklearn-rnn developers"
+copyright = "the sklearn-rnn developers, BSD-3-Clause"
+release = sklearn_rnn.__version__
+version = release
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+    "myst_parser",
+]
+
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
+# The README and CONTRIBUTING live at the repository root for GitHub; the site
+# has its own front page (index.md) and includes neither.
+
+# --- API reference -----------------------------------------------------------
+autosummary_generate = True
+autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_typehints = "none"
+# numpydoc lists the methods itself; autosummary tables of class members would
+# point at pages nobody generates.
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+
+
+def _kind(obj):
+    """Section of the API page that a public name belongs to."""
+    if inspect.isclass(obj) and issubclass(obj, RegressorMixin):
+        return "Forecasters"
+    if inspect.isclass(obj) and issubclass(obj, TransformerMixin):
+        return "Transformers"
+    return "Functions"
+
+
+def _autosummary(names, template=None):
+    lines = ["", ".. autosummary::", "   :toctree: generated/"]
+    if template:
+        lines.append(f"   :template: {template}")
+    lines += ["", *(f"   {name}" for name in names), ""]
+    return lines
+
+
+def write_api_page():
+    """Write api.rst from the packages' ``__all__``.
+
+    Generated rather than written by hand so that every public name, including
+    ones added later, gets an entry without anyone remembering to list it.
+    """
+    sections = {"Forecasters": [], "Transformers": [], "Functions": []}
+    for name in sorted(sklearn_rnn.__all__):
+        if not name.startswith("_"):
+            sections[_kind(getattr(sklearn_rnn, name))].append(name)
+    lines = [
+        ".. This file is written by conf.py from the packages' __all__; do not edit.",
+        "",
+        "API reference",
+        "=============",
+        "",
+        "Every public name of sklearn-rnn. Parameters, attributes and examples are",
+        "documented on each name's page; the :doc:`user_guide` explains how the",
+        "pieces fit together.",
+        "",
+        ".. currentmodule:: sklearn_rnn",
+    ]
+    for title, names in sections.items():
+        if names:
+            lines += ["", title, "-" * len(title), *_autosummary(names)]
+    lines += [
+        "",
+        "Datasets",
+        "--------",
+        "",
+        ".. currentmodule:: sklearn_rnn.datasets",
+        *_autosummary(sorted(sklearn_rnn.datasets.__all__)),
+        "",
+        "Estimator checks",
+        "----------------",
+        "",
+        ".. automodule:: sklearn_rnn.utils.estimator_checks",
+        "   :no-members:",
+        "",
+        ".. currentmodule:: sklearn_rnn.utils.estimator_checks",
+        *_autosummary(sorted(sklearn_rnn.utils.estimator_checks.__all__)),
+    ]
+    text = "\n".join(lines) + "\n"
+    path = DOCS / "api.rst"
+    # Rewriting an unchanged file would make Sphinx rebuild every page.
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+
+
+write_api_page()
+
+# --- Gallery -----------------------------------------------------------------
+QUICK = os.environ.get("SKLEARN_RNN_QUICK", "") not in ("", "0")
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    # Every plot_*.py runs; _common.py holds plotting and table helpers.
+    "filename_pattern": r"/plot_",
+    "ignore_pattern": r"_common\.py",
+    # The titles sort from one input to several, to several outputs, to
+    # tuning: the order in which to read the examples.
+    "within_subsection_order": "ExampleTitleSortKey",
+    "doc_module": ("sklearn_rnn",),
+    "reference_url": {"sklearn_rnn": None},
+    "backreferences_dir": "generated/backreferences",
+    "remove_config_comments": True,
+    "show_memory": False,
+    "abort_on_example_error": True,
+    "plot_gallery": True,
+}
+
+# --- Cross-references to other projects --------------------------------------
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", "_inventories/python.inv"),
+    "sklearn": ("https://scikit-learn.org/stable/", "_inventories/sklearn.inv"),
+    "numpy": ("https://numpy.org/doc/stable/", "_inventories/numpy.inv"),
+    "pandas": ("https://pandas.pydata.org/docs/", "_inventories/pandas.inv"),
+    "torch": ("https://docs.pytorch.org/docs/stable/", "_inventories/torch.inv"),
+    "skorch": ("https://skorch.readthedocs.io/en/stable/", "_inventories/skorch.inv"),
+}
+intersphinx_timeout = 1
+
+# --- Markdown pages ----------------------------------------------------------
+myst_enable_extensions = ["colon_fence"]
+myst_heading_anchors = 3
+
+# --- HTML --------------------------------------------------------------------
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklearn-rnn {release}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_static_path = []
+html_show_sourcelink = False
