@@ -51,15 +51,17 @@ from sklearn.preprocessing import StandardScaler
 from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
 from sklearn_rnn.datasets import load_weather
 
-parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+parser = argparse.ArgumentParser(description="Quantile forecasts and a 10-90 % band")
 parser.add_argument("--quick", action="store_true", help="a smoke test in seconds")
 parser.add_argument(
     "--output-dir",
     type=Path,
-    default=Path(__file__).resolve().parent / "output",
+    # __file__ is not defined when sphinx-gallery runs the script.
+    default=Path(os.environ.get("SKLEARN_RNN_OUTPUT_DIR", "output")),
     help="folder for the PNG figures (created if missing)",
 )
-args = parser.parse_args()
+# parse_known_args: under sphinx-gallery, sys.argv holds the build's own options.
+args, _ = parser.parse_known_args()
 QUICK = args.quick or os.environ.get("SKLEARN_RNN_QUICK") == "1"
 args.output_dir.mkdir(parents=True, exist_ok=True)
 

@@ -243,7 +243,7 @@ def load_weather(
         >>> df.attrs["cleaning"]["EWR"]["hours_added"]
         27
 
-    All nine measurements, gaps included:
+        All nine measurements, gaps included:
 
         >>> full = load_weather(columns="all")
         >>> full.shape, int(full["wind_gust"].isna().sum())
