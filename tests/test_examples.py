@@ -17,6 +17,10 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 # Figures each script saves, and models that must have a row in its tables.
 CASES = {
+    "plot_quantile_forecast.py": (
+        ["quantile_coverage_by_lead.png", "quantile_test_week.png"],
+        ["LSTM", "HistGradientBoosting"],
+    ),
     "plot_univariate.py": (
         ["univariate_forecast.png", "univariate_learning_curves.png"],
         ["persistence", "Ridge", "SimpleRNN", "LSTM"],
