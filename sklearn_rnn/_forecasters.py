@@ -506,7 +506,8 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             if isinstance(self.baseline, Integral) and self.baseline >= X.shape[2]:
                 raise ValueError(
                     f"The 'baseline' parameter of {self._name()} names feature "
-                    f"{self.baseline}, but the windows have {X.shape[2]} features."
+                    f"{self.baseline}, but the windows have {X.shape[2]} features. "
+                    f"Pass a position below {X.shape[2]}, 'auto' or None."
                 )
 
         from . import _modules, _training
