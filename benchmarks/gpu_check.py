@@ -28,7 +28,7 @@ import torch
 from sklearn.preprocessing import StandardScaler
 
 from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
-from sklearn_rnn._training import WindowDataset
+from sklearn_rnn._network.training import WindowDataset
 from sklearn_rnn.datasets import load_weather
 
 # Relative to the spread of the predictions: TF32 (cuDNN's default on Ampere

@@ -8,6 +8,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._compat import InvalidParameterError
 from ._validation import explain_text
 
 _FEATURES = ("hour_of_day", "day_of_year")
@@ -20,16 +21,16 @@ def _check_features(features):
         f"distinct names among {list(_FEATURES)}"
     )
     if isinstance(features, str):
-        raise ValueError(
+        raise InvalidParameterError(
             f"{expected}. Got the string {features!r}: use [{features!r}]."
         )
     try:
         names = tuple(features)
     except TypeError:
-        raise ValueError(f"{expected}. Got {features!r}.") from None
+        raise InvalidParameterError(f"{expected}. Got {features!r}.") from None
     unknown = [name for name in names if name not in _FEATURES]
     if not names or unknown or len(set(names)) < len(names):
-        raise ValueError(f"{expected}. Got {list(names)}.")
+        raise InvalidParameterError(f"{expected}. Got {list(names)}.")
     return names
 
 

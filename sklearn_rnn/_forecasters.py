@@ -1,23 +1,26 @@
 """Recurrent forecasters with the scikit-learn regressor API.
 
-PyTorch and skorch are imported inside ``fit`` and ``predict``: constructing,
-cloning and grid-searching estimators does not need them.
+This module is the scikit-learn face only: parameters, input validation, the
+baseline encoding of the target, and the fitted attributes. Everything torch
+and skorch lives in :mod:`sklearn_rnn._network`, imported inside ``fit``,
+``predict`` and unpickling, so constructing, cloning and grid-searching
+estimators does not need it.
 """
 
-import copy
+import functools
 import math
-import os
+import types
 from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from ._target import fit_encoding
+from ._baseline import BaselineEncoding, fit_encoding, training_target
+from ._compat import Interval, InvalidParameterError, StrOptions, _fit_context
+from ._docstrings import fill_shared_sections
 from ._validation import (
     check_float32_range,
     leading_padding,
@@ -41,165 +44,40 @@ _INT_PARAMETERS = (
 # change them.
 _ARCHITECTURE = ("hidden_size", "num_layers", "optimizer", "baseline", "device")
 
-_SHARED_SECTIONS = """
-    Parameters
-    ----------
-    hidden_size : int, default=32
-        Width of the recurrent state.
-    num_layers : int, default=1
-        Number of stacked recurrent layers.
-    dropout : float, default=0.2
-        Dropout probability between stacked layers and on the last hidden state,
-        in [0, 1). With the residual baseline, 0.2 gave lower or equal test
-        error than no dropout on the bundled stations (see the accuracy page).
-    max_epochs : int, default=100
-        Maximum number of passes over the training windows.
-    batch_size : int, default=32
-        Number of windows per gradient step.
-    lr : float, default=1e-3
-        Learning rate of the optimizer.
-    optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
-            default="adam"
-        Optimizer. Adam and AdamW use PyTorch's fused kernels.
-    weight_decay : float, default=0.0
-        L2 penalty (decoupled for "adamw").
-    loss : {"absolute_error", "squared_error", "quantile"}, \
-            default="absolute_error"
-        What training minimizes, and early stopping watches: the mean absolute
-        error (forecasts of the median), the mean squared error (forecasts of
-        the mean), or the pinball loss of `quantile`.
-    quantile : float or sequence of float, default=0.5
-        With ``loss="quantile"``, the quantile(s) to forecast, each in (0, 1),
-        as in :class:`~sklearn.ensemble.HistGradientBoostingRegressor`. A
-        sequence trains one network for all of them: :meth:`predict` then
-        returns the quantile closest to 0.5 and :meth:`predict_quantiles` all of
-        them, sorted so that they never cross. Ignored by the other losses.
-    baseline : "auto", int or None, default="auto"
-        What the network learns. With "auto", each output's forecast is a
-        baseline plus a change learned by the network: the baseline is the last
-        time step of the input feature that, rescaled to the target's training
-        mean and standard deviation, forecasts the target best on the training
-        windows (for a target that is also an input, as :func:`make_supervised`
-        keeps it, that is the target's last value: persistence). An int names
-        the feature (column position in the window) for every output. None lets
-        the network learn the target itself. See the user guide.
-    validation_fraction : float or None, default=0.1
-        Fraction of the training windows held out for early stopping: always the
-        chronological tail (the latest windows), never a shuffled or leading
-        slice. Used only when `patience` is set; None disables validation and
-        with it early stopping, whatever `patience` says.
-    patience : int or None, default=10
-        Stop when the validation loss has not improved for this many epochs and
-        restore the weights of the best epoch. None turns early stopping off and
-        trains on all windows for `max_epochs` epochs.
-    shuffle : bool, default=True
-        Whether to reshuffle the training windows each epoch (after the
-        validation tail has been held out).
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialization, dropout and shuffling, through generators
-        of the fit's own. An int gives bit-identical predictions on CPU, across
-        processes, threads and joblib backends. Global random states (torch's,
-        NumPy's) are never drawn from.
-    device : {"cpu", "cuda", "auto"}, default="cpu"
-        Where to train and predict; "auto" takes CUDA when available.
-    n_threads : int or None, default=None
-        Torch threads during `fit` and `predict` on CPU. None takes the
-        process's budget (what joblib grants a worker through OMP_NUM_THREADS,
-        else torch's own setting) and gives small networks one thread, which is
-        fastest on busy cores and makes their results the same bit for bit on
-        any machine. An int uses exactly that many threads. Your own torch
-        setting is restored afterwards either way.
-    verbose : int, default=0
-        0 is silent; 1 prints a table of per-epoch losses.
-    callbacks : list of skorch callbacks or None, default=None
-        Extra skorch callbacks (instances or ``(name, callback)`` pairs), passed
-        to the training loop. They are copied at each fit; the copies used are
-        in ``callbacks_``.
-    warm_start : bool, default=False
-        If True and the estimator is fitted, continue training the fitted
-        network on the new data for `max_epochs` more epochs, with the current
-        `lr`, `batch_size`, `weight_decay`, `dropout`, `patience`,
-        `validation_fraction` and `loss` (absolute or squared error) and the
-        optimizer's state. The baseline and target scaling of the first fit are
-        kept. Changes that need a new network (`hidden_size`, `num_layers`,
-        `optimizer`, `baseline`, `device`, the quantiles, the number of
-        features or outputs) are refused.
 
-    Attributes
-    ----------
-    module_ : torch.nn.Module
-        The trained network.
-    history_ : list of dict
-        One dict per epoch with ``epoch``, ``train_loss``, ``valid_loss`` (when
-        validating) and ``dur`` (seconds), over all fits when warm starting.
-        Losses are `loss` of the standardized change from the baseline.
-    n_epochs_ : int
-        Number of epochs run (over all fits when `warm_start` is True).
-    best_epoch_ : int or None
-        Epoch whose weights were kept by early stopping, None without it.
-    baseline_feature_ : ndarray of shape (n_outputs,)
-        Feature whose last time step is each output's baseline, -1 for none.
-    callbacks_ : list of (str, callback)
-        The copies of `callbacks` used in the last fit.
-    n_features_in_ : int
-        Number of features per time step seen during :term:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during :term:`fit`. Defined only when `X` is a
-        DataFrame with string column names.
-    n_outputs_ : int
-        Number of targets.
-    device_ : str
-        Device the network lives on.
-
-    See Also
-    --------
-    WindowTransformer : Makes the windows these forecasters read.
-    make_supervised : Aligns the target with the rows, once, up front.
-
-    Notes
-    -----
-    Input `X` is 3-D, ``(n_samples, n_timesteps, n_features)``, as returned by
-    :class:`WindowTransformer`; a 2-D `X` is read as a batch of one-step
-    sequences. The number of time steps may differ between fit and predict.
-    Leading all-NaN time steps mean missing history: the network runs over the
-    observed part of such a window only, so a left-padded window predicts what
-    the same window without its padding predicts. NaN or infinity anywhere else
-    is an error.
-
-    The network learns the change from the baseline (see `baseline`),
-    standardized with its mean and standard deviation on the training windows,
-    and forecasts are mapped back, so `y` may be given in its own units. Inputs
-    should be scaled, for example with a
-    :class:`~sklearn.preprocessing.StandardScaler` before the
-    :class:`WindowTransformer` in the pipeline.
-
-    A KeyboardInterrupt (Ctrl-C) during `fit` propagates, and any failed or
-    interrupted `fit` leaves the estimator as it was before the call.
-"""
-
-_EXAMPLE = """
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
-    >>> from sklearn_rnn import {name}, WindowTransformer, make_supervised
-    >>> series = np.sin(np.arange(300) / 8.0).reshape(-1, 1)
-    >>> X, y = make_supervised(series, target=0, horizon=1)
-    >>> model = make_pipeline(
-    ...     StandardScaler(),
-    ...     WindowTransformer(window_length=12),
-    ...     {name}(hidden_size=16, max_epochs=20, lr=0.01, random_state=0),
-    ... )
-    >>> model.fit(X[:250], y[:250]).predict(X[250:]).shape
-    (49,)
-    >>> bool(model.score(X[250:], y[250:]) > 0.9)
-    True
-"""
+def _has_quantiles(estimator):
+    """`predict_quantiles` follows what was fitted, or before fit, the settings."""
+    fitted = estimator.__sklearn_is_fitted__()
+    if fitted and estimator._quantile_levels is not None:
+        return True
+    if not fitted and estimator.loss == "quantile":
+        return True
+    loss = estimator._fitted_settings["loss"] if fitted else estimator.loss
+    raise AttributeError(
+        f"predict_quantiles needs a {type(estimator).__name__} "
+        f"{'fitted' if fitted else 'set'} with loss='quantile'; this one "
+        f"{'was fitted' if fitted else 'is set'} with loss={loss!r}. Set "
+        "loss='quantile' and the levels, for example quantile=[0.1, 0.5, 0.9], "
+        "then fit again."
+    )
 
 
-def _is_quantile(estimator):
-    return estimator.loss == "quantile"
+class _if_quantiles:
+    """A method offered only where `_has_quantiles` holds, like sklearn's available_if.
+
+    Unlike available_if, the AttributeError that says why is the one the caller
+    sees. On the class the plain function is returned, for introspection.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, estimator, owner=None):
+        if estimator is None:
+            return self.method
+        _has_quantiles(estimator)
+        return types.MethodType(self.method, estimator)
 
 
 @contextmanager
@@ -218,22 +96,14 @@ def _unchanged_on_failure(estimator):
         raise
 
 
-class _RecurrentForecaster(RegressorMixin, BaseEstimator):
-    """Shared implementation; subclasses name their recurrent cell.
+def _is_number(value):
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
 
-    A subclass's docstring holds ``{shared_sections}`` where the sections that
-    all forecasters share (Parameters to Notes) go, and its own Examples after
-    it; ``__init_subclass__`` fills them in, so each class documents itself and
-    the shared text is written once.
-    """
+
+class _RecurrentForecaster(RegressorMixin, BaseEstimator):
+    """Shared implementation; subclasses name their recurrent cell."""
 
     _cell = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        cls.__doc__ = cls.__doc__.replace(
-            "{shared_sections}", _SHARED_SECTIONS
-        ).replace("{example}", _EXAMPLE.format(name=cls.__name__))
 
     _parameter_constraints = {
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
@@ -313,71 +183,41 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         return type(self).__name__
 
     def _check_parameters(self):
-        for name in _INT_PARAMETERS:
+        """Checks the declared constraints cannot express; return the quantiles."""
+        for name in (*_INT_PARAMETERS, "baseline"):
             value = getattr(self, name)
             if isinstance(value, bool | np.bool_):
-                raise TypeError(
-                    f"The '{name}' parameter of {self._name()} must be an int; got "
-                    f"the boolean {value!r}. Pass a number, such as {name}=32."
+                expected = (
+                    "'auto', a feature position or None"
+                    if name == "baseline"
+                    else "an int"
                 )
-        if isinstance(self.baseline, bool | np.bool_):
-            raise TypeError(
-                f"The 'baseline' parameter of {self._name()} must be 'auto', a "
-                f"feature position or None; got the boolean {self.baseline!r}."
-            )
+                raise InvalidParameterError(
+                    f"The '{name}' parameter of {self._name()} must be {expected}. "
+                    f"Got the boolean {value!r} instead."
+                )
+        return self._quantiles()
 
     def _quantiles(self):
-        """The quantile levels the network forecasts, or None for one value."""
+        """The sorted quantile levels the network forecasts, or None for one value."""
         if self.loss != "quantile":
             return None
         levels = self.quantile
-        single = isinstance(levels, Real) and not isinstance(levels, bool)
-        levels = [levels] if single else list(levels)
-        if not levels or not all(
-            isinstance(q, Real) and not isinstance(q, bool) and 0 < q < 1
-            for q in levels
-        ):
-            raise ValueError(
+        if isinstance(levels, np.ndarray) and levels.ndim == 0:
+            levels = levels.item()
+        levels = [levels] if _is_number(levels) else list(levels)
+        if not levels or not all(_is_number(q) and 0 < q < 1 for q in levels):
+            raise InvalidParameterError(
                 f"The 'quantile' parameter of {self._name()} must be a float in "
-                f"(0, 1) or a non-empty sequence of them; got {self.quantile!r}."
+                f"(0, 1) or a non-empty sequence of them. Got {self.quantile!r} "
+                "instead."
             )
         if len(set(levels)) < len(levels):
-            raise ValueError(
+            raise InvalidParameterError(
                 f"The 'quantile' parameter of {self._name()} must not repeat a "
-                f"level; got {self.quantile!r}."
+                f"level. Got {self.quantile!r} instead."
             )
         return tuple(sorted(float(q) for q in levels))
-
-    def _check_callbacks(self, n_valid):
-        from skorch.callbacks import Callback
-
-        from ._training import RESERVED_CALLBACK_NAMES
-
-        checked = []
-        for item in self.callbacks or []:
-            name, callback = item if isinstance(item, tuple) else (None, item)
-            if not isinstance(callback, Callback):
-                raise TypeError(
-                    f"The 'callbacks' parameter of {self._name()} takes skorch "
-                    "callbacks (skorch.callbacks.Callback instances) or (name, "
-                    f"callback) pairs; got {item!r}."
-                )
-            if name in RESERVED_CALLBACK_NAMES:
-                raise ValueError(
-                    f"The callback name {name!r} in 'callbacks' of {self._name()} is "
-                    "used by the training loop itself; choose another name."
-                )
-            monitor = getattr(callback, "monitor", None)
-            if not n_valid and isinstance(monitor, str) and monitor.startswith("valid"):
-                raise ValueError(
-                    f"The callback {name or type(callback).__name__} in 'callbacks' "
-                    f"of {self._name()} watches {monitor!r}, which exists only with a "
-                    f"validation tail; now patience={self.patience!r} and "
-                    f"validation_fraction={self.validation_fraction!r} turn "
-                    "validation off. Set both, or watch 'train_loss'."
-                )
-            checked.append(item)
-        return copy.deepcopy(checked)
 
     def _n_validation(self, n_samples):
         """Number of trailing windows held out for early stopping (0 for none)."""
@@ -414,7 +254,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         ]
         if quantiles != fitted["quantiles"]:
             changed.append("loss/quantile")
-        if config["n_outputs"] != self.module_.head.out_features:
+        if config["n_outputs"] != self._module_config["n_outputs"]:
             changed.append("the number of outputs")
         if changed:
             raise ValueError(
@@ -424,33 +264,44 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
                 "one."
             )
 
-    def _check_size(self, config, n_steps):
-        """Refuse, before allocating, a network that cannot fit in memory."""
-        from ._modules import GATES, count_weights
+    def _network_config(self, X, y, quantiles):
+        return {
+            "cell": self._cell,
+            "n_features": X.shape[2],
+            "n_outputs": y.shape[1] * (len(quantiles) if quantiles else 1),
+            "hidden_size": int(self.hidden_size),
+            "num_layers": int(self.num_layers),
+            "dropout": float(self.dropout),
+        }
 
-        weights = count_weights(config)
-        # Weights, gradients and two Adam moments; per batch the layers keep
-        # their gates' values at every step for the backward pass.
-        per_batch = (
-            self.batch_size
-            * n_steps
-            * (config["n_features"] + GATES[config["cell"]] * config["hidden_size"])
-            * config["num_layers"]
+    def _training_spec(self, n_valid, callbacks, device, quantiles, continuing):
+        from ._network import TrainingSpec
+
+        weight_seed, dropout_seed, shuffle_seed = self._seeds()
+        if continuing:
+            # Fresh dropout noise and shuffling order for the continued epochs.
+            dropout_seed = (dropout_seed + 7919 * self.n_epochs_) % (2**31 - 1)
+            shuffle_seed = (shuffle_seed, self.n_epochs_)
+        return TrainingSpec(
+            name=self._name(),
+            loss=self.loss,
+            quantiles=quantiles,
+            optimizer=self.optimizer,
+            weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=int(self.max_epochs),
+            batch_size=int(self.batch_size),
+            shuffle=self.shuffle,
+            n_valid=n_valid,
+            patience=self.patience,
+            callbacks=callbacks,
+            device=device,
+            n_threads=self.n_threads,
+            verbose=self.verbose,
+            weight_seed=weight_seed,
+            dropout_seed=dropout_seed,
+            shuffle_seed=shuffle_seed,
         )
-        need = 4 * (4 * weights + 2 * per_batch)
-        try:
-            have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            return
-        if need > have:
-            raise ValueError(
-                f"{self._name()} with hidden_size={self.hidden_size}, num_layers="
-                f"{self.num_layers} and batch_size={self.batch_size} on windows of "
-                f"{n_steps} steps would need about {need / 2**30:.3g} GiB "
-                f"({weights:,} weights), more than this machine's "
-                f"{have / 2**30:.3g} GiB. Use a smaller hidden_size, batch_size or "
-                "window_length."
-            )
 
     # -- fit ---------------------------------------------------------------
 
@@ -481,90 +332,42 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         return self
 
     def _fit(self, X, y, sample_weight):
-        self._check_parameters()
-        quantiles = self._quantiles()
+        quantiles = self._check_parameters()
         continuing = self.warm_start and self.__sklearn_is_fitted__()
         X = validate_windows(self, X, reset=not continuing)
         y, y_1d = validate_target(y, X.shape[0], self)
-        sample_weight = validate_sample_weight(sample_weight, len(X), self)
         check_float32_range(X, self)
         n_pad = leading_padding(X)
         n_valid = self._n_validation(len(X))
-        callbacks = self._check_callbacks(n_valid)
-        config = {
-            "cell": self._cell,
-            "n_features": X.shape[2],
-            "n_outputs": y.shape[1] * (len(quantiles) if quantiles else 1),
-            "hidden_size": int(self.hidden_size),
-            "num_layers": int(self.num_layers),
-            "dropout": float(self.dropout),
-        }
-        if continuing:
-            self._check_continuation(config, quantiles)
-        else:
-            self._check_size(config, X.shape[1])
-            if isinstance(self.baseline, Integral) and self.baseline >= X.shape[2]:
-                raise ValueError(
-                    f"The 'baseline' parameter of {self._name()} names feature "
-                    f"{self.baseline}, but the windows have {X.shape[2]} features. "
-                    f"Pass a position below {X.shape[2]}, 'auto' or None."
-                )
+        sample_weight = validate_sample_weight(sample_weight, len(X), n_valid, self)
+        config = self._network_config(X, y, quantiles)
+        from . import _network
 
-        from . import _modules, _training
-
-        device = _training.resolve_device(self.device)
-        weight_seed, dropout_seed, shuffle_seed = self._seeds()
+        device = _network.resolve_device(self.device)
+        callbacks = _network.check_callbacks(
+            self.callbacks,
+            n_valid,
+            self._name(),
+            f"patience={self.patience!r} and "
+            f"validation_fraction={self.validation_fraction!r}",
+        )
         n_train = len(X) - n_valid
         if continuing:
-            # Fresh dropout noise and shuffling order for the continued epochs.
-            dropout_seed = (dropout_seed + 7919 * self.n_epochs_) % (2**31 - 1)
-            shuffle_seed = (shuffle_seed, self.n_epochs_)
-            encoding = self._encoding
-            module = copy.deepcopy(self.module_)
-            module.p = config["dropout"]
+            self._check_continuation(config, quantiles)
+            encoding, warm = self._encoding, (self.module_, self._optimizer_state)
         else:
-            encoding = fit_encoding(X, y, n_train, self.baseline)
-            module = _modules.build_module(config, weight_seed, device)
-        target = encoding.encode(X, y)
-        if not np.isfinite(target).all() or np.abs(target).max() > 1e30:
-            raise ValueError(
-                f"y of {self._name()} cannot be standardized: its values are too "
-                "large or too spread for float32 training. Rescale y."
-            )
-        dataset = _training.WindowDataset(
-            X, n_pad, target, sample_weight, pin_memory=device.startswith("cuda")
+            batch = min(int(self.batch_size), n_train)
+            _network.check_memory(config, batch, X.shape[1], self._name())
+            encoding = fit_encoding(X, y, n_train, self.baseline, self._name())
+            warm = None
+        target = training_target(encoding, X, y, self._name())
+        spec = self._training_spec(n_valid, callbacks, device, quantiles, continuing)
+        result = _network.fit_network(
+            X, n_pad, target, sample_weight, config=config, spec=spec, warm=warm
         )
-        optimizer, optimizer_kwargs = _training.optimizer_class(
-            self.optimizer, self.weight_decay, self._name()
-        )
-        spec = _training.TrainingSpec(
-            name=self._name(),
-            criterion=_training.ForecastLoss(self.loss, quantiles),
-            optimizer=optimizer,
-            optimizer_kwargs=optimizer_kwargs,
-            lr=self.lr,
-            max_epochs=int(self.max_epochs),
-            batch_size=int(self.batch_size),
-            valid_batch_size=max(
-                int(self.batch_size),
-                _training.inference_batch_size(config, X.shape[1]),
-            ),
-            shuffle=self.shuffle,
-            shuffle_seed=shuffle_seed,
-            dropout_seed=dropout_seed,
-            n_valid=n_valid,
-            patience=self.patience,
-            callbacks=callbacks,
-            device=device,
-            verbose=self.verbose,
-        )
-        threads = _training.thread_count(
-            self.n_threads, module, spec.batch_size, device
-        )
-        state = _optimizer_state_to_torch(self._optimizer_state) if continuing else None
-        with _training.torch_threads(threads):
-            result = _training.train(module, dataset, spec=spec, optimizer_state=state)
+        self._store_fit(result, config, encoding, y, y_1d, quantiles, continuing)
 
+    def _store_fit(self, result, config, encoding, y, y_1d, quantiles, continuing):
         offset = self.n_epochs_ if continuing else 0
         history = [dict(row, epoch=row["epoch"] + offset) for row in result.history]
         self.history_ = (self.history_ if continuing else []) + history
@@ -572,11 +375,12 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.best_epoch_ = (
             None if result.best_epoch is None else result.best_epoch + offset
         )
+        self.stop_reason_ = result.stop_reason
         self.module_ = result.module
         self._module_config = config
-        self._optimizer_state = _optimizer_state_to_numpy(result.optimizer_state)
+        self._optimizer_state = result.optimizer_state
         self.callbacks_ = result.callbacks
-        self.device_ = device
+        self.device_ = result.device
         self._encoding = encoding
         self.baseline_feature_ = encoding.feature.copy()
         self.n_outputs_ = y.shape[1]
@@ -584,6 +388,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self._quantile_levels = quantiles
         self._fitted_settings = {
             **{name: _setting(getattr(self, name)) for name in _ARCHITECTURE},
+            "loss": self.loss,
             "quantiles": quantiles,
         }
 
@@ -595,9 +400,9 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         X = validate_windows(self, X, reset=False)
         check_float32_range(X, self)
         n_pad = leading_padding(X)
-        from . import _training
+        from . import _network
 
-        scaled = _training.predict_windows(
+        scaled = _network.predict_windows(
             self.module_, self._module_config, X, n_pad, self.device_, self.n_threads
         ).astype(np.float64)
         levels = self._quantile_levels
@@ -626,20 +431,22 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             One forecast per input row, in the input order. With several
-            quantiles, the one closest to 0.5.
+            quantiles, the level closest to 0.5, or the mean of the two levels
+            equally close to it.
         """
         y_pred = self._forecast(X)
         levels = self._quantile_levels
         if levels is not None:
-            central = int(np.argmin([abs(q - 0.5) for q in levels]))
-            y_pred = y_pred[:, :, central]
+            distance = np.abs(np.asarray(levels) - 0.5)
+            central = np.flatnonzero(np.isclose(distance, distance.min()))
+            y_pred = y_pred[:, :, central].mean(axis=-1)
         return y_pred[:, 0] if self._y_1d else y_pred
 
-    @available_if(_is_quantile)
+    @_if_quantiles
     def predict_quantiles(self, X):
         """Forecast every quantile of `quantile` for each window.
 
-        Available with ``loss="quantile"``.
+        Available when the forecaster was fitted with ``loss="quantile"``.
 
         Parameters
         ----------
@@ -675,10 +482,10 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         state = dict(super().__getstate__())
         module = state.pop("module_", None)
         if module is not None:
-            state["_module_state"] = {
-                key: value.detach().cpu().numpy()
-                for key, value in module.state_dict().items()
-            }
+            from ._network import callbacks_without_torch, module_to_arrays
+
+            state["_module_state"] = module_to_arrays(module)
+            state["callbacks_"] = callbacks_without_torch(state["callbacks_"])
         encoding = state.pop("_encoding", None)
         if encoding is not None:
             state["_encoding_arrays"] = dict(vars(encoding))
@@ -690,11 +497,13 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         encoding = state.pop("_encoding_arrays", None)
         super().__setstate__(state)
         if encoding is not None:
-            from ._target import TargetEncoding
-
-            self._encoding = TargetEncoding(**encoding)
+            self._encoding = BaselineEncoding(**encoding)
         if arrays is not None:
-            self.module_ = _rebuild_module(self, arrays)
+            from ._network import module_from_arrays
+
+            self.module_, self.device_ = module_from_arrays(
+                self._module_config, arrays, self.device_
+            )
 
 
 def _setting(value):
@@ -702,95 +511,35 @@ def _setting(value):
     return value if isinstance(value, str | type | None) else int(value)
 
 
-def _rebuild_module(estimator, arrays):
-    import torch
-
-    from . import _modules
-
-    device = estimator.device_
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        # A network trained on a GPU, loaded where there is none.
-        device = estimator.device_ = "cpu"
-    with torch.device("meta"):
-        module = _modules.RecurrentRegressor(**estimator._module_config)
-    module.to_empty(device=device)
-    module.load_state_dict({k: torch.from_numpy(v) for k, v in arrays.items()})
-    for layer in module.layers:
-        layer.flatten_parameters()
-    return module.eval()
-
-
-def _optimizer_state_to_numpy(state):
-    """A torch optimizer state dict as lists, dicts, arrays and plain numbers."""
-    per_parameter = [
-        {key: _to_plain(value) for key, value in state["state"][index].items()}
-        for index in sorted(state["state"])
-    ]
-    groups = [
-        {key: _to_plain(value) for key, value in group.items()}
-        for group in state["param_groups"]
-    ]
-    return {"state": per_parameter, "param_groups": groups}
-
-
-def _optimizer_state_to_torch(state):
-    import torch
-
-    def back(value):
-        return (
-            torch.from_numpy(value.copy()) if isinstance(value, np.ndarray) else value
-        )
-
-    groups = []
-    for group in state["param_groups"]:
-        group = dict(group)
-        for key in ("betas",):
-            if isinstance(group.get(key), list):
-                group[key] = tuple(group[key])
-        groups.append(group)
-    return {
-        "state": {
-            index: {key: back(value) for key, value in entry.items()}
-            for index, entry in enumerate(state["state"])
-        },
-        "param_groups": groups,
-    }
-
-
-def _to_plain(value):
-    if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
+@fill_shared_sections
 class SimpleRNNForecaster(_RecurrentForecaster):
     """Forecaster built on a simple (Elman, tanh) recurrent network.
 
-        The recurrent layer of Keras' ``SimpleRNN``, followed by a linear head that
-        maps the last hidden state to the forecast. Cheapest of the three cells;
-        its memory of the past fades fastest.
+    The recurrent layer of Keras' ``SimpleRNN``, followed by a linear head that
+    maps the last hidden state to the forecast. Cheapest of the three cells;
+    its memory of the past fades fastest.
     {shared_sections}{example}"""
 
     _cell = "rnn"
 
 
+@fill_shared_sections
 class LSTMForecaster(_RecurrentForecaster):
     """Forecaster built on a long short-term memory (LSTM) network.
 
-        Stacked LSTM layers read each window oldest step first; a linear head maps
-        the last hidden state to the forecast (one value per target column).
+    Stacked LSTM layers read each window oldest step first; a linear head maps
+    the last hidden state to the forecast (one value per target column).
     {shared_sections}{example}"""
 
     _cell = "lstm"
 
 
+@fill_shared_sections
 class GRUForecaster(_RecurrentForecaster):
     """Forecaster built on a gated recurrent unit (GRU) network.
 
-        Like :class:`LSTMForecaster` with a lighter gated cell: fewer parameters per
-        unit, often as accurate on weather series.
+    Like :class:`LSTMForecaster` with a lighter gated cell: fewer parameters per
+    unit, often as accurate on weather series.
     {shared_sections}{example}"""
 
     _cell = "gru"

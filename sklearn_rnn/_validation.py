@@ -5,10 +5,11 @@ from contextlib import contextmanager
 
 import numpy as np
 from sklearn.utils.validation import (
-    _check_feature_names,
     check_array,
     validate_data,
 )
+
+from ._compat import _check_feature_names
 
 _FLOAT_DTYPES = (np.float32, np.float64)
 # Bound on the temporary boolean masks of the NaN scans (values per chunk).
@@ -203,18 +204,31 @@ def validate_target(y, n_samples, estimator):
     return y2, y.ndim == 1
 
 
-def validate_sample_weight(sample_weight, n_samples, estimator):
-    """Return `sample_weight` as a float64 array of `n_samples` weights, or None."""
+def validate_sample_weight(sample_weight, n_samples, n_valid, estimator):
+    """Return `sample_weight` as float64 weights of largest value 1, or None.
+
+    Only the ratios of the weights matter (the loss is their weighted mean), so
+    they are divided by the largest one: float32 training then keeps weights
+    such as 1e-50 or 1e39 exactly as far apart as they were. Weights that leave
+    nothing to learn from (all zero on the training windows) or nothing to
+    validate on (all zero on the `n_valid` windows of the validation tail) are
+    refused.
+    """
     if sample_weight is None:
         return None
     name = type(estimator).__name__
-    weights = _describe_input(sample_weight, "sample_weight", estimator)
-    with explain_text(weights, "sample_weight", estimator):
+    if np.isscalar(sample_weight) or type(sample_weight).__module__.startswith("torch"):
+        raise ValueError(
+            f"sample_weight of {name} must be an array with one weight per window "
+            f"({n_samples}); got {sample_weight!r}. For equal weights pass None; "
+            "for a weight per window, an array such as np.full(len(X), 2.0)."
+        )
+    with explain_text(sample_weight, "sample_weight", estimator):
         weights = check_array(
-            weights,
+            sample_weight,
             ensure_2d=False,
             dtype=np.float64,
-            ensure_all_finite=True,
+            ensure_all_finite=False,
             input_name="sample_weight",
         )
     if weights.ndim != 1 or len(weights) != n_samples:
@@ -222,18 +236,28 @@ def validate_sample_weight(sample_weight, n_samples, estimator):
             f"sample_weight of {name} must be 1-D with one weight per window "
             f"({n_samples}); got shape {weights.shape}."
         )
-    if (weights < 0).any():
-        row = int(np.flatnonzero(weights < 0)[0])
+    bad = ~np.isfinite(weights) | (weights < 0)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
         raise ValueError(
-            f"sample_weight of {name} must be non-negative; got {weights[row]:g} "
-            f"at row {row}."
+            f"sample_weight of {name} must be finite and non-negative; got "
+            f"{weights[row]:g} at row {row} ({int(bad.sum())} such weight(s)). Give "
+            "those windows weight 0 to leave them out, or drop them from X and y."
         )
-    if not weights.any():
-        raise ValueError(
-            f"sample_weight of {name} is zero for every window; at least one "
-            "window needs a positive weight."
-        )
-    return weights
+    n_train = n_samples - n_valid
+    for part, where, fix in (
+        (weights[:n_train], "training windows", "to learn from"),
+        (weights[n_train:], f"validation tail (the last {n_valid} windows)", ""),
+    ):
+        if len(part) and not part.any():
+            raise ValueError(
+                f"sample_weight of {name} is zero on every one of the {where}, "
+                "which leaves nothing "
+                + (fix or "for early stopping to watch")
+                + ". Give some of them a positive weight"
+                + ("." if fix else ", or set patience=None to train without it.")
+            )
+    return weights / weights.max()
 
 
 def check_float32_range(X, estimator):

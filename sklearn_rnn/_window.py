@@ -5,16 +5,20 @@ from numbers import Integral, Real
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
-from sklearn.utils._param_validation import Interval, InvalidParameterError
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
-    _check_feature_names_in,
     check_is_fitted,
     validate_data,
 )
 
-from ._supervised import (
+from ._compat import (
+    Interval,
+    InvalidParameterError,
+    _check_feature_names_in,
+    _fit_context,
+)
+from ._time_axis import (
     as_narwhals,
     check_no_time_columns,
     check_not_series_or_lazy,
@@ -61,6 +65,18 @@ def _check_window_length(window_length):
             "The 'window_length' parameter of WindowTransformer must be an int in "
             f"the range [1, inf). Got {window_length!r} instead."
         )
+
+
+def _check_fill_value(fill_value):
+    """NaN (missing history) or a finite value that float32 windows can hold."""
+    if np.isnan(fill_value) or abs(fill_value) <= float(np.finfo(np.float32).max):
+        return
+    raise InvalidParameterError(
+        "The 'fill_value' parameter of WindowTransformer must be NaN or a finite "
+        f"number within float32's range (+-{np.finfo(np.float32).max:.4g}), as the "
+        f"windows are float32. Got {fill_value!r} instead. Keep NaN for the "
+        "recurrent forecasters, or use 0.0 after a StandardScaler."
+    )
 
 
 def _check_frame(X):
@@ -288,6 +304,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         _check_window_length(self.window_length)
+        _check_fill_value(self.fill_value)
         _check_frame(X)
         index = pandas_index(X)
         step = check_time_axis(index, "X", "WindowTransformer")

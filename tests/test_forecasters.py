@@ -383,14 +383,31 @@ def test_callbacks_are_called_every_epoch(data):
     assert model.get_params()["callbacks"][0] == ("counter", named)
 
 
-def test_verbose_prints_a_table_of_epochs(data, capsys):
+def test_verbose_prints_a_plain_line_per_epoch(data, capsys):
     _, windows, y = data
     SimpleRNNForecaster(**CHEAP, verbose=1).fit(windows, y)
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if line.strip()]
 
-    assert re.search(r"epoch\s+train_loss\s+dur", lines[0])
-    assert [line.split()[0] for line in lines[-3:]] == ["1", "2", "3"]
+    assert "\x1b" not in out  # no terminal escape codes in logs
+    assert [line.split()[1] for line in lines] == ["1/3", "2/3", "3/3"]
+    pattern = (
+        r"^epoch \d+/3  train_loss \d+\.\d{4}  elapsed \d+:\d\d  left <= \d+:\d\d$"
+    )
+    assert all(re.match(pattern, line) for line in lines), lines
+
+
+def test_verbose_reports_early_stopping_and_validation_loss(data, capsys):
+    _, windows, y = data
+    params = {**CHEAP, "max_epochs": 200, "patience": 1, "lr": 0.05}
+    model = SimpleRNNForecaster(**params, verbose=1).fit(windows, y)
+    lines = capsys.readouterr().out.splitlines()
+
+    assert model.stop_reason_ == "early_stopping"
+    assert len(lines) == model.n_epochs_ + 1
+    assert all("valid_loss" in line for line in lines[:-1])
+    assert lines[-1].startswith("Stopping: the validation loss has not improved")
+    assert f"keeping epoch {model.best_epoch_}" in lines[-1]
 
 
 def test_verbose_zero_is_silent(data, capsys):

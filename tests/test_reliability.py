@@ -10,6 +10,7 @@ import threading
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
+from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback, EarlyStopping
 
 from sklearn_rnn import (
@@ -31,10 +32,12 @@ def _data(n=120, n_features=2, seed=0):
 
 
 class _InterruptAt(Callback):
+    """Ctrl-C as it arrives: in the middle of an epoch, here after a batch."""
+
     def __init__(self, epoch):
         self.epoch = epoch
 
-    def on_epoch_end(self, net, **kwargs):
+    def on_batch_end(self, net, **kwargs):
         if len(net.history) == self.epoch:
             raise KeyboardInterrupt
 
@@ -156,7 +159,9 @@ def test_warm_start_may_switch_early_stopping_on():
 @pytest.mark.parametrize("name", ["hidden_size", "max_epochs", "n_threads"])
 def test_booleans_are_not_ints(name):
     windows, y = _data()
-    with pytest.raises(TypeError, match=rf"'{name}' parameter .* got the boolean"):
+    with pytest.raises(
+        InvalidParameterError, match=rf"'{name}' parameter .* Got the boolean"
+    ):
         LSTMForecaster(**{**CHEAP, name: True}).fit(windows, y)
 
 

@@ -115,17 +115,17 @@ def test_every_target_value_comes_from_row_t_plus_h(n_rows, n_columns, data):
 
 
 def test_unknown_column_name_lists_the_columns(weather):
-    with pytest.raises(KeyError, match=r"Got 'tmp'; the columns are \['temp', "):
+    with pytest.raises(ValueError, match=r"Got 'tmp'; the columns are \['temp', "):
         make_supervised(weather, target="tmp")
 
 
 def test_position_out_of_range_for_an_array():
-    with pytest.raises(KeyError, match=r"column position in \[0, 3\).*Got 3"):
+    with pytest.raises(ValueError, match=r"column position in \[0, 3\).*Got 3"):
         make_supervised(_series(), target=3)
 
 
 def test_column_name_for_an_array_is_refused():
-    with pytest.raises(KeyError, match=r"when data is an array. Got 'temp'"):
+    with pytest.raises(ValueError, match=r"when data is an array. Got 'temp'"):
         make_supervised(_series(), target="temp")
 
 
@@ -262,7 +262,7 @@ def test_polars_single_horizon_gives_a_named_series(weather, polars_weather):
 
 
 def test_polars_unknown_column_lists_the_columns(polars_weather):
-    with pytest.raises(KeyError, match=r"Got 'tmp'; the columns are \['temp', "):
+    with pytest.raises(ValueError, match=r"Got 'tmp'; the columns are \['temp', "):
         make_supervised(polars_weather, target="tmp")
 
 

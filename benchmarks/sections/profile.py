@@ -3,7 +3,8 @@
 Wraps the module's ``forward``, ``Tensor.backward``, the optimizer's
 ``zero_grad`` and ``step`` and our batch gather with timers, identically on
 every side. The wrapped names are private to the package
-(``_modules.RecurrentRegressor``, ``_training.WindowDataset.batch``), so this
+(``_network.modules.RecurrentRegressor``,
+``_network.training.WindowDataset.batch``), so this
 section follows them when they move.
 """
 
@@ -20,7 +21,9 @@ def run(cfg):
     import torch
     from handloop import HandNet, hand_fit
 
-    from sklearn_rnn import LSTMForecaster, _modules, _training
+    from sklearn_rnn import LSTMForecaster
+    from sklearn_rnn._network import modules as _modules
+    from sklearn_rnn._network import training as _training
 
     W, y, _, _ = weather_windows(cfg.n_train, 0)
     X_t = torch.from_numpy(np.ascontiguousarray(W))

@@ -1,7 +1,7 @@
 """Training steps of an LSTM on one and on two torch threads, and the policy.
 
-Reads the package's private thread helpers (``_training.torch_threads`` and
-``_training.thread_count``) to print what the policy decides: they are what
+Reads the package's private thread helpers (``_network.threads.torch_threads`` and
+``_network.threads.thread_count``) to print what the policy decides: they are what
 is measured here, so this section follows them when they change.
 """
 
@@ -11,7 +11,7 @@ from harness import Row, interleaved, print_table, ratios
 def run(cfg):
     import torch
 
-    from sklearn_rnn import _training
+    from sklearn_rnn._network import threads as _training
 
     before = torch.get_num_threads()
     rows = []
@@ -62,7 +62,7 @@ def _print_worker_threads(before):
     import torch
     from joblib import Parallel, delayed
 
-    from sklearn_rnn import _training
+    from sklearn_rnn._network import threads as _training
 
     module = torch.nn.LSTM(5, 32, batch_first=True)
 
@@ -72,7 +72,7 @@ def _print_worker_threads(before):
 
         import torch as torch_
 
-        from sklearn_rnn import _training as training
+        from sklearn_rnn._network import threads as training
 
         at_start = torch_.get_num_threads()
         lstm = torch_.nn.LSTM(5, 32, batch_first=True)

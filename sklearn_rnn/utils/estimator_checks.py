@@ -24,7 +24,9 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.utils.validation import _num_samples, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
+
+from .._compat import _num_samples
 
 __all__ = [
     "check_no_lookahead",

@@ -140,3 +140,36 @@ def count_weights(config):
         total += gates * (size + hidden) + 2 * gates
         size = hidden
     return total + hidden * config["n_outputs"] + config["n_outputs"]
+
+
+def check_memory(config, batch_size, n_steps, estimator_name):
+    """Refuse, before allocating, a network that cannot fit in this machine's memory.
+
+    `batch_size` is the number of windows per step actually used (at most the
+    number of training windows).
+    """
+    import os
+
+    weights = count_weights(config)
+    # Weights, gradients and two Adam moments; per batch the layers keep
+    # their gates' values at every step for the backward pass.
+    per_batch = (
+        batch_size
+        * n_steps
+        * (config["n_features"] + GATES[config["cell"]] * config["hidden_size"])
+        * config["num_layers"]
+    )
+    need = 4 * (4 * weights + 2 * per_batch)
+    try:
+        have = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return
+    if need > have:
+        raise ValueError(
+            f"{estimator_name} with hidden_size={config['hidden_size']}, num_layers="
+            f"{config['num_layers']} and batch_size={batch_size} on windows of "
+            f"{n_steps} steps would need about {need / 2**30:.3g} GiB "
+            f"({weights:,} weights), more than this machine's "
+            f"{have / 2**30:.3g} GiB. Use a smaller hidden_size, batch_size or "
+            "window_length."
+        )

@@ -1,7 +1,4 @@
-"""Building and running the network: the glue between the forecasters and skorch.
-
-skorch runs the epochs, callbacks and history, driven only through its public
-extension points:
+"""Training the network with skorch, driven only through its public hooks.
 
 * the dataset is a :class:`WindowDataset`, which skorch passes through as it is,
   and the iterators are :class:`WindowBatches`, which gather mini-batches
@@ -10,32 +7,30 @@ extension points:
 * ``train_split`` is :class:`TailSplit`, which holds out the chronological tail;
 * the criterion is :class:`ForecastLoss`, which reads the sample weights that
   travel with the targets;
-* early stopping is skorch's own ``EarlyStopping(load_best=True)``, and
-  :class:`StopOnDivergence` is a plain callback.
+* :class:`TailEarlyStopping` and :class:`StopOnDivergence` are plain callbacks,
+  and :class:`EpochEnds` records which epochs ran to their end, so that the
+  reason the loop stopped is known from skorch's documented behaviour alone:
+  a callback ends training by raising KeyboardInterrupt in ``on_epoch_end``,
+  which ``partial_fit`` catches, as it catches Ctrl-C.
 
-No NeuralNet method is overridden.
+No NeuralNet method is overridden. :func:`fit_network` is the one entry point
+the estimators call.
 """
 
+import copy
 import math
-import os
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping
+from skorch.callbacks import Callback
 from torch import nn
 from torch.nn import functional as F
 
-from ._modules import GATES
-
-# Inference batches (prediction, validation) are cut so that their inputs and the
-# recurrent layers' per-step values take about this many floats (8 MiB): the
-# recurrent layers hold several times their input, and larger batches are no
-# faster (docs/performance.md).
-_INFERENCE_BATCH_VALUES = 1 << 21
+from .modules import build_module
+from .state import optimizer_state_from_arrays, optimizer_state_to_arrays
+from .threads import thread_count, torch_threads
 
 
 class WindowDataset(torch.utils.data.Dataset):
@@ -204,24 +199,180 @@ class StopOnDivergence(Callback):
         )
 
 
-def _silent(text):
-    """Sink for early stopping's messages when the forecaster is not verbose."""
+class TailEarlyStopping(Callback):
+    """Stop when the validation loss stops improving; keep the best epoch's weights.
+
+    An epoch improves when its validation loss is below the best so far by more
+    than `threshold` of that best. After `patience` epochs without improvement,
+    training ends (by raising KeyboardInterrupt in ``on_epoch_end``, as skorch
+    documents for callbacks), and at the end of training the module gets the
+    weights of the best epoch back, whatever ended it.
+    """
+
+    def __init__(self, patience, threshold=1e-4, sink=None):
+        self.patience = patience
+        self.threshold = threshold
+        self.sink = sink
+
+    def on_train_begin(self, net, **kwargs):
+        self.best_loss_ = math.inf
+        self.bar_ = math.inf
+        self.best_epoch_ = None
+        self.best_state_ = None
+        self.misses_ = 0
+        self.stopped_ = False
+
+    def on_epoch_end(self, net, **kwargs):
+        row = net.history[-1]
+        loss = row["valid_loss"]
+        if loss < self.bar_:
+            self.best_loss_, self.best_epoch_, self.misses_ = loss, row["epoch"], 0
+            # The next epoch must beat this one by `threshold` of it.
+            self.bar_ = loss - self.threshold * abs(loss)
+            self.best_state_ = copy.deepcopy(net.module_.state_dict())
+            return
+        self.misses_ += 1
+        if self.misses_ >= self.patience:
+            self.stopped_ = True
+            if self.sink is not None:
+                self.sink(
+                    f"Stopping: the validation loss has not improved for "
+                    f"{self.patience} epochs; keeping epoch {self.best_epoch_}."
+                )
+            raise KeyboardInterrupt
+
+    def on_train_end(self, net, **kwargs):
+        if self.best_state_ is not None and self.best_epoch_ != len(net.history):
+            net.module_.load_state_dict(self.best_state_)
+        self.best_state_ = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("best_state_", None)
+        return state
+
+
+class EpochEnds(Callback):
+    """Count the epochs that reached their end; first in line, so it sees every one.
+
+    An epoch whose end was reached, followed by no further epoch, was ended by a
+    callback (ours or the user's); one that never reached its end was
+    interrupted (Ctrl-C, or a KeyboardInterrupt raised inside a batch).
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.n_ended_ = 0
+
+    def on_epoch_end(self, net, **kwargs):
+        self.n_ended_ = len(net.history)
+
+
+class _Printer:
+    """Sink for our messages when verbose, silent otherwise."""
+
+    def __init__(self, verbose):
+        self.verbose = verbose
+
+    def __call__(self, text):
+        if self.verbose:
+            print(text, flush=True)
 
 
 # Callback names the training loop uses itself (skorch's defaults and ours).
 RESERVED_CALLBACK_NAMES = frozenset(
     {"epoch_timer", "train_loss", "valid_loss", "print_log"}
-    | {"early_stopping", "stop_on_divergence"}
+    | {"epoch_ends", "early_stopping", "stop_on_divergence", "progress"}
 )
+
+
+def check_callbacks(callbacks, n_valid, estimator_name, validation_settings):
+    """Return deep copies of the user's `callbacks` as (name or None, callback) pairs.
+
+    `validation_settings` is the text that says why there is no validation tail,
+    for the message about callbacks that watch a validation score.
+    """
+    checked = []
+    for item in callbacks or []:
+        if isinstance(item, tuple):
+            if not (len(item) == 2 and isinstance(item[0], str)):
+                raise TypeError(
+                    f"The 'callbacks' parameter of {estimator_name} takes skorch "
+                    "callbacks or (name, callback) pairs with a str name; got "
+                    f"{item!r}. Pass for example callbacks=[('lr', LRScheduler())]."
+                )
+            name, callback = item
+        else:
+            name, callback = None, item
+        if not isinstance(callback, Callback):
+            raise TypeError(
+                f"The 'callbacks' parameter of {estimator_name} takes skorch "
+                "callbacks (skorch.callbacks.Callback instances) or (name, "
+                f"callback) pairs; got {item!r}. Pass an instance, for example "
+                "callbacks=[LRScheduler()] rather than the class."
+            )
+        if name in RESERVED_CALLBACK_NAMES:
+            raise ValueError(
+                f"The callback name {name!r} in 'callbacks' of {estimator_name} is "
+                "used by the training loop itself; choose another name."
+            )
+        monitor = getattr(callback, "monitor", None)
+        if not n_valid and isinstance(monitor, str) and monitor.startswith("valid"):
+            raise ValueError(
+                f"The callback {name or type(callback).__name__} in 'callbacks' "
+                f"of {estimator_name} watches {monitor!r}, which exists only with a "
+                f"validation tail; now {validation_settings} turn validation off. "
+                "Set both, or watch 'train_loss'."
+            )
+        checked.append((name, callback))
+    try:
+        return copy.deepcopy(checked)
+    except Exception as error:
+        raise TypeError(
+            f"The 'callbacks' parameter of {estimator_name} holds a callback that "
+            f"cannot be copied ({type(error).__name__}: {error}); every fit trains "
+            "with copies of the callbacks. Pass callbacks without open files, "
+            "locks or other live resources, or create those in on_train_begin."
+        ) from None
+
+
+@dataclass
+class TrainingSpec:
+    """The settings of one training run, as plain values resolved by the estimator."""
+
+    name: str
+    loss: str
+    quantiles: tuple | None
+    optimizer: object
+    weight_decay: float
+    lr: float
+    max_epochs: int
+    batch_size: int
+    shuffle: bool
+    n_valid: int
+    patience: int | None
+    callbacks: list
+    device: str
+    n_threads: int | None
+    verbose: int
+    weight_seed: int
+    dropout_seed: int
+    shuffle_seed: object
 
 
 @dataclass
 class Training:
-    """What a finished training run hands back to the estimator."""
+    """What a finished training run hands back to the estimator.
+
+    ``stop_reason`` is "max_epochs", "early_stopping" or "callback" (a callback
+    of the user's ended training). ``optimizer_state`` is plain lists, dicts and
+    arrays, ready to pickle.
+    """
 
     module: nn.Module
+    device: str
     history: list
     best_epoch: int | None
+    stop_reason: str
     optimizer_state: dict
     callbacks: list
 
@@ -229,32 +380,53 @@ class Training:
 _HISTORY_KEYS = ("epoch", "train_loss", "valid_loss", "dur")
 
 
-def train(module, dataset, *, spec, optimizer_state=None):
-    """Train `module` on `dataset` with skorch and return a :class:`Training`.
+def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
+    """Build (or copy) the network, train it on the windows and return a Training.
 
-    `spec` is a :class:`TrainingSpec`. The module is trained in place; the
-    caller passes a copy when the original must survive a failure. A
-    KeyboardInterrupt (Ctrl-C, or raised by a callback) propagates: skorch
-    would end the fit early and quietly, which a scikit-learn user would take
-    for a finished fit.
+    `warm` is ``(module, optimizer_state)`` of a fitted estimator to continue; the
+    module is copied, so a failed fit leaves it as it was.
     """
-    # The user's callbacks come first: they see every epoch's end, also the one
-    # at which early stopping ends the loop (by raising KeyboardInterrupt).
-    callbacks = list(spec.callbacks)
+    from .inference import inference_batch_size
+
+    if warm is None:
+        module = build_module(config, spec.weight_seed, spec.device)
+        optimizer_state = None
+    else:
+        module = copy.deepcopy(warm[0])
+        module.p = config["dropout"]
+        optimizer_state = optimizer_state_from_arrays(warm[1])
+    dataset = WindowDataset(
+        X, n_pad, target, sample_weight, pin_memory=spec.device.startswith("cuda")
+    )
+    valid_batch_size = max(spec.batch_size, inference_batch_size(config, X.shape[1]))
+    threads = thread_count(spec.n_threads, module, spec.batch_size, spec.device)
+    with torch_threads(threads):
+        return _train(module, dataset, spec, valid_batch_size, optimizer_state)
+
+
+def _train(module, dataset, spec, valid_batch_size, optimizer_state):
+    """Run skorch's loop over `dataset`; raise KeyboardInterrupt if interrupted."""
+    from .progress import EpochProgress
+
+    sink = _Printer(spec.verbose)
+    epoch_ends = EpochEnds()
+    callbacks = [("epoch_ends", epoch_ends)]
+    # Unnamed callbacks are named by skorch, after their class.
+    callbacks += [cb if name is None else (name, cb) for name, cb in spec.callbacks]
     callbacks.append(("stop_on_divergence", StopOnDivergence(spec.name, spec.lr)))
+    if spec.verbose:
+        callbacks.append(("progress", EpochProgress(spec.max_epochs, sink)))
+    stopper = None
     if spec.n_valid:
-        stopper = EarlyStopping(
-            patience=spec.patience,
-            threshold=1e-4,
-            load_best=True,
-            sink=print if spec.verbose else _silent,
-        )
+        stopper = TailEarlyStopping(spec.patience, sink=sink)
         callbacks.append(("early_stopping", stopper))
-    optimizer_kwargs = dict(spec.optimizer_kwargs)
+    optimizer, optimizer_kwargs = optimizer_class(
+        spec.optimizer, spec.weight_decay, spec.name
+    )
     net = NeuralNet(
         module=module,
-        criterion=spec.criterion,
-        optimizer=spec.optimizer,
+        criterion=ForecastLoss(spec.loss, spec.quantiles),
+        optimizer=optimizer,
         lr=spec.lr,
         **{f"optimizer__{key}": value for key, value in optimizer_kwargs.items()},
         max_epochs=spec.max_epochs,
@@ -263,11 +435,12 @@ def train(module, dataset, *, spec, optimizer_state=None):
         iterator_train__shuffle=spec.shuffle,
         iterator_train__random_state=spec.shuffle_seed,
         iterator_valid=WindowBatches,
-        iterator_valid__batch_size=spec.valid_batch_size,
+        iterator_valid__batch_size=valid_batch_size,
         train_split=TailSplit(spec.n_valid) if spec.n_valid else None,
         callbacks=callbacks,
+        # Our own progress line replaces skorch's table (ANSI colours, no ETA).
+        verbose=0,
         device=spec.device,
-        verbose=spec.verbose,
     )
     net.initialize()
     if optimizer_state is not None:
@@ -283,51 +456,35 @@ def train(module, dataset, *, spec, optimizer_state=None):
         net.partial_fit(dataset)
     finally:
         module.generator = None
-    history = [
-        {key: row[key] for key in _HISTORY_KEYS if key in row} for row in net.history
-    ]
-    stopper = dict(net.callbacks_).get("early_stopping")
-    stopped = stopper is not None and stopper.misses_ >= stopper.patience
-    if len(history) < spec.max_epochs and not stopped:
+    n_epochs = len(net.history)
+    if epoch_ends.n_ended_ < n_epochs:
         raise KeyboardInterrupt(
-            f"{spec.name}.fit was interrupted at epoch {len(history)} of "
+            f"{spec.name}.fit was interrupted in epoch {n_epochs} of "
             f"{spec.max_epochs}; the estimator is left as it was before the call."
         )
+    if stopper is not None and stopper.stopped_:
+        reason = "early_stopping"
+    elif n_epochs == spec.max_epochs:
+        reason = "max_epochs"
+    else:
+        reason = "callback"
     module.eval()
     return Training(
         module=module,
-        history=history,
+        device=spec.device,
+        history=[
+            {key: row[key] for key in _HISTORY_KEYS if key in row}
+            for row in net.history
+        ],
         best_epoch=None if stopper is None else stopper.best_epoch_,
-        optimizer_state=net.optimizer_.state_dict(),
+        stop_reason=reason,
+        optimizer_state=optimizer_state_to_arrays(net.optimizer_.state_dict()),
         callbacks=[
-            (name, cb) for name, cb in net.callbacks_ if name not in _OWN_CALLBACKS
+            (name, cb)
+            for name, cb in net.callbacks_
+            if name not in RESERVED_CALLBACK_NAMES
         ],
     )
-
-
-_OWN_CALLBACKS = RESERVED_CALLBACK_NAMES
-
-
-@dataclass
-class TrainingSpec:
-    """The settings of one training run, resolved by the estimator."""
-
-    name: str
-    criterion: nn.Module
-    optimizer: type
-    optimizer_kwargs: dict
-    lr: float
-    max_epochs: int
-    batch_size: int
-    valid_batch_size: int
-    shuffle: bool
-    shuffle_seed: object
-    dropout_seed: int
-    n_valid: int
-    patience: int | None
-    callbacks: list
-    device: str
-    verbose: int
 
 
 def resolve_device(device):
@@ -389,100 +546,3 @@ def optimizer_class(optimizer, weight_decay, estimator_name):
             "weight_decay=0.0 or choose an optimizer that has one, such as 'adamw'."
         )
     return optimizer, {}
-
-
-# Multiply-adds per time step that one more intra-op thread needs to pay off.
-_WORK_PER_THREAD = 1 << 25
-
-
-def thread_count(n_threads, module, batch_size, device):
-    """Torch intra-op threads for a fit or prediction of `module`, None for GPUs.
-
-    An explicit `n_threads` is used as it is. Otherwise the budget is what
-    joblib grants a worker through OMP_NUM_THREADS (torch reads it only when it
-    starts), else torch's own setting, and a network takes one thread per
-    ``_WORK_PER_THREAD`` multiply-adds per time step (the batch size times its
-    weights), at least one. A recurrent step is a chain of small operations,
-    each a parallel region whose threads meet at a barrier: on free cores a
-    second thread speeds a small network up by 1.0x-1.9x, on cores busy with
-    other work every barrier waits for a descheduled thread, and the same step
-    was measured up to hundreds of times slower (docs/performance.md). One
-    thread also makes a small fit bit-identical whatever the core count,
-    ``n_jobs`` or load.
-    """
-    if torch.device(device).type != "cpu":
-        return None
-    if n_threads is not None:
-        return int(n_threads)
-    budget = os.environ.get("OMP_NUM_THREADS", "")
-    budget = int(budget) if budget.isdigit() and int(budget) > 0 else _user_threads()
-    weights = sum(p.numel() for p in module.parameters() if p.dim() == 2)
-    return min(budget, max(1, batch_size * weights // _WORK_PER_THREAD))
-
-
-_THREADS_LOCK = threading.Lock()
-_threads_in_use = 0
-_threads_before = None
-
-
-def _user_threads():
-    """The caller's torch thread setting, also while another fit has changed it."""
-    with _THREADS_LOCK:
-        return _threads_before if _threads_in_use else torch.get_num_threads()
-
-
-@contextmanager
-def torch_threads(count):
-    """Run the block on `count` torch threads; give the caller's setting back after.
-
-    The setting is process-wide: fits running at once in several Python threads
-    share it, and the caller's value comes back when the last of them ends.
-    None leaves the setting alone.
-    """
-    global _threads_in_use, _threads_before
-    if count is None:
-        yield
-        return
-    with _THREADS_LOCK:
-        if not _threads_in_use:
-            _threads_before = torch.get_num_threads()
-        _threads_in_use += 1
-        if torch.get_num_threads() != count:
-            torch.set_num_threads(count)
-    try:
-        yield
-    finally:
-        with _THREADS_LOCK:
-            _threads_in_use -= 1
-            if not _threads_in_use and torch.get_num_threads() != _threads_before:
-                torch.set_num_threads(_threads_before)
-
-
-def inference_batch_size(config, n_steps):
-    """Windows per inference batch that keep it near ``_INFERENCE_BATCH_VALUES``."""
-    gates = GATES[config["cell"]] * config["hidden_size"]
-    values_per_window = n_steps * (config["n_features"] + gates * config["num_layers"])
-    return max(1, _INFERENCE_BATCH_VALUES // values_per_window)
-
-
-def predict_windows(module, config, X, n_pad, device, n_threads):
-    """Run `module` over all windows of `X` in large batches, without autograd."""
-    n_samples, n_steps, _ = X.shape
-    chunk = inference_batch_size(config, n_steps)
-    on_cpu = torch.device(device).type == "cpu"
-    dataset = WindowDataset(X, n_pad, pin_memory=not on_cpu)
-    threads = thread_count(n_threads, module, min(chunk, n_samples), device)
-    outputs = []
-    module.eval()
-    with torch.inference_mode(), torch_threads(threads):
-        for start in range(0, n_samples, chunk):
-            inputs, _ = dataset.batch(slice(start, start + chunk))
-            if not on_cpu:
-                inputs = {
-                    name: t.to(device, non_blocking=True) for name, t in inputs.items()
-                }
-            outputs.append(module(**inputs))
-            del inputs
-        # One transfer (and synchronization) for all chunks.
-        y_pred = torch.cat(outputs) if len(outputs) > 1 else outputs[0]
-        return y_pred.cpu().numpy()
