@@ -186,10 +186,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during :term:`fit`. Defined only when `X` has
         feature names that are all strings.
-    history_ : ndarray of shape (min(n_samples, window_length - 1), n_features)
+    last_rows_ : ndarray of shape (min(n_samples, window_length - 1), n_features)
         The last ``window_length - 1`` rows seen during :term:`fit`, as
         float32: the history prepended to an input that continues them.
-    history_end_ : object or None
+    last_label_ : object or None
         Index label of the last row seen during :term:`fit` when `X` was a
         pandas DataFrame, otherwise None.
 
@@ -315,8 +315,8 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         with np.errstate(over="ignore"):
             history[:] = values[first:]
         _check_float32_range(history, values[first:], first_row=first)
-        self.history_ = history
-        self.history_end_ = None if index is None or not len(index) else index[-1]
+        self.last_rows_ = history
+        self.last_label_ = None if index is None or not len(index) else index[-1]
         self._history_step = step
         return self
 
@@ -368,10 +368,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         padded[:n_pad] = self.fill_value
         fitted_step = self._history_step
         if use_history and continues(
-            index, self.history_end_, step if fitted_step is None else fitted_step
+            index, self.last_label_, step if fitted_step is None else fitted_step
         ):
             # The history goes where the padding would be: still one copy.
-            padded[n_pad - len(self.history_) : n_pad] = self.history_
+            padded[n_pad - len(self.last_rows_) : n_pad] = self.last_rows_
         with np.errstate(over="ignore"):
             padded[n_pad:] = X
         if X.dtype != np.float32:

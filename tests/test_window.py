@@ -365,15 +365,15 @@ def test_series_is_refused_with_to_frame(weather):
 
 def test_fit_keeps_the_last_rows_as_float32(weather):
     transformer = WindowTransformer(window_length=5).fit(weather[:100])
-    assert transformer.history_.dtype == np.float32
-    assert_array_equal(transformer.history_, weather[96:100].to_numpy(np.float32))
-    assert transformer.history_end_ == weather.index[99]
+    assert transformer.last_rows_.dtype == np.float32
+    assert_array_equal(transformer.last_rows_, weather[96:100].to_numpy(np.float32))
+    assert transformer.last_label_ == weather.index[99]
 
 
 def test_arrays_keep_history_rows_but_no_label():
     transformer = WindowTransformer(window_length=3).fit(np.arange(10.0)[:, None])
-    assert_array_equal(transformer.history_[:, 0], [8, 9])
-    assert transformer.history_end_ is None
+    assert_array_equal(transformer.last_rows_[:, 0], [8, 9])
+    assert transformer.last_label_ is None
 
 
 @pytest.mark.parametrize("flatten", [False, True])
