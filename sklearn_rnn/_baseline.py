@@ -28,7 +28,9 @@ class BaselineEncoding:
 
     ``feature[j]`` is the input feature whose last step gives output ``j``'s
     baseline, ``NO_FEATURE`` for none; the baseline is ``slope[j] * x +
-    intercept[j]``. The network learns ``(y - baseline - mean) / scale``.
+    intercept[j]``. The network learns ``(y - baseline - mean) / scale``, and
+    reads each input feature standardized with ``input_mean`` and
+    ``input_scale`` (its mean and standard deviation on the training windows).
     """
 
     feature: np.ndarray
@@ -36,6 +38,8 @@ class BaselineEncoding:
     intercept: np.ndarray
     mean: np.ndarray
     scale: np.ndarray
+    input_mean: np.ndarray
+    input_scale: np.ndarray
 
     def baseline(self, X):
         last = np.asarray(X[:, -1, :], dtype=np.float64)
@@ -109,7 +113,16 @@ def fit_encoding(X, y, n_train, baseline, estimator_name):
                         "another feature, 'auto' or None."
                     )
             feature[j], slope[j], intercept[j] = best, slopes[best], intercepts[best]
-    encoding = BaselineEncoding(feature, slope, intercept, np.zeros(n_outputs), None)
+    input_scale = last.std(axis=0)
+    encoding = BaselineEncoding(
+        feature,
+        slope,
+        intercept,
+        mean=np.zeros(n_outputs),
+        scale=None,
+        input_mean=last.mean(axis=0),
+        input_scale=np.where(input_scale > 0, input_scale, 1.0),
+    )
     residual = y_train - encoding.baseline(last[:, None, :])
     encoding.mean = residual.mean(axis=0)
     scale = residual.std(axis=0)

@@ -140,10 +140,13 @@ SHARED_SECTIONS = """
 
     The network learns the change from the baseline (see `baseline`),
     standardized with its mean and standard deviation on the training windows,
-    and forecasts are mapped back, so `y` may be given in its own units. Inputs
-    should be scaled, for example with a
-    :class:`~sklearn.preprocessing.StandardScaler` before the
-    :class:`WindowTransformer` in the pipeline.
+    and forecasts are mapped back, so `y` may be given in its own units. Each
+    input feature is standardized too, inside the network, with its mean and
+    standard deviation on the training windows: inputs may come in their own
+    units, and no scaler is needed before :class:`WindowTransformer` (one does
+    no harm). Keeping the pipeline's input a DataFrame up to
+    :class:`WindowTransformer` is what lets it check the time order and give
+    rows that follow the training rows their history.
 
     A KeyboardInterrupt (Ctrl-C) during `fit` propagates, and any failed or
     interrupted `fit` leaves the estimator as it was before the call.
@@ -154,18 +157,16 @@ EXAMPLE = """
     --------
     >>> import numpy as np
     >>> from sklearn.pipeline import make_pipeline
-    >>> from sklearn.preprocessing import StandardScaler
     >>> from sklearn_rnn import {name}, WindowTransformer, make_supervised
-    >>> series = np.sin(np.arange(300) / 8.0).reshape(-1, 1)
+    >>> series = 20 + 5 * np.sin(np.arange(300) / 8.0).reshape(-1, 1)
     >>> X, y = make_supervised(series, target=0, horizon=1)
     >>> model = make_pipeline(
-    ...     StandardScaler(),
     ...     WindowTransformer(window_length=12),
     ...     {name}(hidden_size=16, max_epochs=20, lr=0.01, random_state=0),
     ... )
-    >>> model.fit(X[:250], y[:250]).predict(X[250:]).shape
-    (49,)
-    >>> bool(model.score(X[250:], y[250:]) > 0.9)
+    >>> model.fit(X[:250], y[:250]).predict(X).shape
+    (299,)
+    >>> bool(model.score(X, y) > 0.9)
     True
 """
 

@@ -274,10 +274,11 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             "dropout": float(self.dropout),
         }
 
-    def _training_spec(self, n_valid, callbacks, device, quantiles, continuing):
+    def _training_spec(self, n_valid, callbacks, device, quantiles, encoding):
         from ._network import TrainingSpec
 
         weight_seed, dropout_seed, shuffle_seed = self._seeds()
+        continuing = self.warm_start and self.__sklearn_is_fitted__()
         if continuing:
             # Fresh dropout noise and shuffling order for the continued epochs.
             dropout_seed = (dropout_seed + 7919 * self.n_epochs_) % (2**31 - 1)
@@ -301,6 +302,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             weight_seed=weight_seed,
             dropout_seed=dropout_seed,
             shuffle_seed=shuffle_seed,
+            input_scaling=(encoding.input_mean, encoding.input_scale),
         )
 
     # -- fit ---------------------------------------------------------------
@@ -361,7 +363,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             encoding = fit_encoding(X, y, n_train, self.baseline, self._name())
             warm = None
         target = training_target(encoding, X, y, self._name())
-        spec = self._training_spec(n_valid, callbacks, device, quantiles, continuing)
+        spec = self._training_spec(n_valid, callbacks, device, quantiles, encoding)
         result = _network.fit_network(
             X, n_pad, target, sample_weight, config=config, spec=spec, warm=warm
         )

@@ -717,7 +717,7 @@ def test_diverging_fit_says_when_and_what_to_do(data, loss):
         ValueError,
         match=rf"LSTMForecaster training diverged: {symptom}.* at "
         r"epoch \d+\. Use a smaller learning rate \(lr=1000000.0 now.*"
-        r"StandardScaler before WindowTransformer",
+        r"check X and y for outliers",
     ):
         model.set_params(random_state=0).fit(windows, 1000 * y)
     # Nothing half-trained is left behind to predict NaN.

@@ -49,9 +49,8 @@ class StopOnDivergence(Callback):
     def _raise(self, what, epoch):
         raise ValueError(
             f"{self.estimator_name} training diverged: {what} at epoch {epoch}. "
-            f"Use a smaller learning rate (lr={self.lr} now, try 10 times smaller) "
-            "and scale the inputs, for example with StandardScaler before "
-            "WindowTransformer."
+            f"Use a smaller learning rate (lr={self.lr} now, try 10 times smaller), "
+            "and check X and y for outliers far from the rest of the data."
         )
 
 

@@ -57,6 +57,11 @@ class RecurrentRegressor(nn.Module):
         self.head = nn.Linear(hidden_size, n_outputs)
         self.p = float(dropout)
         self.generator = None
+        # Each input feature is standardized with its training mean and
+        # standard deviation inside the network, so inputs may come in their own
+        # units, and an exported network carries its scaling with it.
+        self.register_buffer("input_mean", torch.zeros(n_features))
+        self.register_buffer("input_scale", torch.ones(n_features))
 
     def _drop(self, values):
         if not self.training or self.p == 0:
@@ -92,7 +97,14 @@ class RecurrentRegressor(nn.Module):
         )
         return self._last_hidden(packed)
 
+    def set_input_scaling(self, mean, scale):
+        """Standardize each input feature with `mean` and `scale` (arrays)."""
+        with torch.no_grad():
+            self.input_mean.copy_(torch.as_tensor(mean, dtype=torch.float32))
+            self.input_scale.copy_(torch.as_tensor(scale, dtype=torch.float32))
+
     def forward(self, X, n_pad=None):
+        X = (X - self.input_mean) / self.input_scale
         padded = None if n_pad is None else n_pad > 0
         if padded is None or not padded.any():
             hidden = self._last_hidden(X)
@@ -110,12 +122,13 @@ class RecurrentRegressor(nn.Module):
         return state
 
 
-def build_module(config, seed, device):
+def build_module(config, seed, device, input_scaling):
     """A :class:`RecurrentRegressor` from `config`, initialized from `seed`.
 
     The weights are drawn as torch draws them by default (uniform on
     ``[-1/sqrt(hidden_size), 1/sqrt(hidden_size)]`` for the recurrent layers and
-    the head alike), but from a generator of this fit's own.
+    the head alike), but from a generator of this fit's own. `input_scaling` is
+    the ``(mean, scale)`` of each input feature.
     """
     with torch.device("meta"):
         module = RecurrentRegressor(**config)
@@ -125,6 +138,7 @@ def build_module(config, seed, device):
     with torch.no_grad():
         for parameter in module.parameters():
             parameter.uniform_(-bound, bound, generator=generator)
+    module.set_input_scaling(*input_scaling)
     for layer in module.layers:
         layer.flatten_parameters()
     return module

@@ -183,6 +183,7 @@ class TrainingSpec:
     weight_seed: int
     dropout_seed: int
     shuffle_seed: object
+    input_scaling: tuple
 
 
 @dataclass
@@ -215,7 +216,9 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     from .inference import inference_batch_size
 
     if warm is None:
-        module = build_module(config, spec.weight_seed, spec.device)
+        module = build_module(
+            config, spec.weight_seed, spec.device, spec.input_scaling
+        )
         optimizer_state = None
     else:
         module = copy.deepcopy(warm[0])
