@@ -7,7 +7,7 @@ forecaster is fitted or unpickled.
 from ._calendar import CalendarFeatures
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._supervised import make_supervised
-from ._window import WindowTransformer
+from ._window import ShortHistoryWarning, WindowTransformer
 
 __version__ = "0.1.0.dev0"
 
@@ -15,6 +15,7 @@ __all__ = [
     "CalendarFeatures",
     "GRUForecaster",
     "LSTMForecaster",
+    "ShortHistoryWarning",
     "SimpleRNNForecaster",
     "WindowTransformer",
     "make_supervised",

@@ -8,7 +8,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._compat import InvalidParameterError
+from ._compat import InvalidParameterError, _get_output_config
 from ._validation import explain_text
 
 _FEATURES = ("hour_of_day", "day_of_year")
@@ -94,8 +94,9 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     The time of each row is read from the index, so the input must be a pandas
     DataFrame with a :class:`~pandas.DatetimeIndex` (a
     :class:`~pandas.PeriodIndex` is converted to its start times). Put this
-    transformer first in a pipeline: later steps see arrays, which have no
-    index, unless the pipeline has ``set_output(transform="pandas")``.
+    transformer first in a pipeline. Its output is a DataFrame with the input's
+    index, so a :class:`WindowTransformer` right after it still checks the time
+    order and continues the fitted rows.
 
     Parameters
     ----------
@@ -182,9 +183,11 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        X_out : ndarray of shape (n_samples, n_features + 2 * len(features))
-            The input columns, then sine and cosine of each cycle; a DataFrame
-            with the same index under ``set_output(transform="pandas")``.
+        X_out : pandas DataFrame of shape (n_samples, n_features + 2 * len(features))
+            The input columns, then sine and cosine of each cycle, with the
+            index of `X`, so that the next step of a pipeline still sees the
+            time index (``set_output(transform="polars")`` gives a polars
+            DataFrame instead).
         """
         check_is_fitted(self)
         features = _check_features(self.features)
@@ -192,7 +195,14 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         index = _time_index(X)
         angles = [2 * np.pi * _cycle_positions(index, f) for f in features]
         calendar = [part(angle) for angle in angles for part in (np.sin, np.cos)]
-        return np.column_stack([values, *calendar]).astype(values.dtype, copy=False)
+        out = np.column_stack([values, *calendar]).astype(values.dtype, copy=False)
+        if _get_output_config("transform", self)["dense"] != "default":
+            return out  # scikit-learn wraps it in the container asked for
+        import pandas as pd
+
+        # The index is what the next step (WindowTransformer) reads the time
+        # order and the continuation of the fitted rows from: keep it.
+        return pd.DataFrame(out, index=X.index, columns=self.get_feature_names_out())
 
     def get_feature_names_out(self, input_features=None):
         """Names of the output columns: the input names, then the calendar ones.

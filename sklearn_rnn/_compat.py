@@ -11,6 +11,7 @@ from sklearn.utils._param_validation import (
     StrOptions,
     validate_params,
 )
+from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import (
     _check_feature_names,
     _check_feature_names_in,
@@ -24,6 +25,7 @@ __all__ = [
     "_check_feature_names",
     "_check_feature_names_in",
     "_fit_context",
+    "_get_output_config",
     "_num_samples",
     "validate_params",
 ]

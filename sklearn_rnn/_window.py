@@ -1,5 +1,6 @@
 """Sliding windows over a time series, one window per input row."""
 
+import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
 
@@ -28,6 +29,16 @@ from ._time_axis import (
     pandas_index,
 )
 from ._validation import explain_text, row_chunks
+
+
+class ShortHistoryWarning(UserWarning):
+    """Windows of rows that follow the fitted series but lack their history.
+
+    Raised by :meth:`WindowTransformer.transform` when its input neither
+    continues the rows seen in ``fit`` nor starts where they started: the
+    first ``window_length - 1`` windows are then padded, although the series
+    had rows before them.
+    """
 
 
 def _flattening(transformer):
@@ -318,6 +329,10 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self.last_rows_ = history
         self.last_label_ = None if index is None or not len(index) else index[-1]
         self._history_step = step
+        # The start of the fitted series: an input that starts there (or
+        # earlier) is padded rightly, as the series has no rows before it.
+        self._first_rows = np.array(values[:1], dtype=np.float32)
+        self._first_label = None if index is None or not len(index) else index[0]
         return self
 
     def transform(self, X):
@@ -367,21 +382,58 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         padded = _empty_padded(n_samples + n_pad, n_features, self.window_length)
         padded[:n_pad] = self.fill_value
         fitted_step = self._history_step
-        if use_history and continues(
+        continued = use_history and continues(
             index, self.last_label_, step if fitted_step is None else fitted_step
-        ):
+        )
+        if continued:
             # The history goes where the padding would be: still one copy.
             padded[n_pad - len(self.last_rows_) : n_pad] = self.last_rows_
         with np.errstate(over="ignore"):
             padded[n_pad:] = X
         if X.dtype != np.float32:
             _check_float32_range(padded[n_pad:], X)
+        if use_history and n_pad and not continued:
+            self._warn_if_short_of_history(index, padded[n_pad:], n_samples)
         # sliding_window_view puts the window axis last; move it before features.
         windows = sliding_window_view(padded, self.window_length, axis=0)
         windows = windows.transpose(0, 2, 1)
         if self.flatten:
             return windows.reshape(n_samples, self.window_length * n_features)
         return windows
+
+    def _starts_the_series(self, index, rows):
+        """Whether the input starts where the fitted series starts, or before."""
+        if index is not None and len(index) and self._first_label is not None:
+            try:
+                return bool(index[0] <= self._first_label)
+            except TypeError:
+                return False
+        # Without labels, the first row tells: the same values as the first
+        # fitted row (later rows may differ, in a what-if about the future).
+        first = self._first_rows
+        if not len(rows) or not len(first):
+            return True
+        return np.array_equal(rows[0], first[0], equal_nan=True)
+
+    def _warn_if_short_of_history(self, index, rows, n_samples):
+        if self._starts_the_series(index, rows):
+            return
+        n_short = min(n_samples, self.window_length - 1)
+        warnings.warn(
+            f"WindowTransformer.transform got {n_samples} row(s) that neither "
+            "continue the rows seen in fit nor start where they started, so the "
+            f"windows of the first {n_short} have fewer than window_length="
+            f"{self.window_length} rows of history (padded with {self.fill_value})"
+            " and their forecasts use less of the past. Pass the rows before "
+            "them too and keep the forecasts you need (pipe.predict(X_recent)"
+            "[-n:], with X_recent holding window_length - 1 more rows), or pass "
+            "a DataFrame whose time index continues the fitted one, up to this "
+            "step (steps before it must output pandas, as CalendarFeatures does, "
+            "or call pipe.set_output(transform='pandas')). If these rows are a "
+            "series of their own, set keep_history=False.",
+            ShortHistoryWarning,
+            stacklevel=3,
+        )
 
     @available_if(_flattening)
     def get_feature_names_out(self, input_features=None):

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
+from sklearn.impute import SimpleImputer
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -22,6 +23,7 @@ def _frame(index):
 def test_hour_of_day_values():
     hours = pd.date_range("2024-01-01", periods=24, freq="h")
     out = CalendarFeatures(features=["hour_of_day"]).fit_transform(_frame(hours))
+    out = out.to_numpy()
 
     assert out.shape == (24, 3)
     assert_array_equal(out[:, 0], np.arange(24))
@@ -37,12 +39,14 @@ def test_hour_of_day_values():
 def test_minutes_count_in_the_hour_of_day():
     index = pd.DatetimeIndex(["2024-01-01 06:30"])
     out = CalendarFeatures(features=["hour_of_day"]).fit_transform(_frame(index))
+    out = out.to_numpy()
     assert_allclose(out[0, 1], np.sin(2 * np.pi * 6.5 / 24))
 
 
 def test_day_of_year_values_and_leap_years():
     index = pd.DatetimeIndex(["2023-01-01", "2023-07-02 12:00", "2024-12-31 12:00"])
     out = CalendarFeatures(features=["day_of_year"]).fit_transform(_frame(index))
+    out = out.to_numpy()
 
     assert_allclose(out[0, 1:], [0.0, 1.0], atol=1e-12)
     # 2 July noon is day 182.5 of 365: half way, the far side of the cycle.
@@ -54,7 +58,7 @@ def test_day_of_year_values_and_leap_years():
 
 def test_default_adds_both_cycles_after_the_input_columns(weather):
     calendar = CalendarFeatures().fit(weather)
-    out = calendar.transform(weather)
+    out = calendar.transform(weather).to_numpy()
 
     assert list(calendar.get_feature_names_out()) == [
         "temp",
@@ -94,11 +98,15 @@ def test_first_step_of_a_window_pipeline(weather):
     X, y = make_supervised(weather, target="temp", horizon=3)
     pipe = make_pipeline(
         CalendarFeatures(),
+        WindowTransformer(24, flatten=True),
+        SimpleImputer(),
         StandardScaler(),
-        WindowTransformer(24, flatten=True, fill_value=0.0),
         Ridge(),
     )
     pipe.fit(X[:120], y[:120])
+    # The calendar step keeps the index: the rows after the training rows
+    # continue them, with their full history.
+    assert_array_equal(pipe.predict(X[120:]), pipe.predict(X)[120:])
     predictions = pipe.predict(X[120:])
 
     assert predictions.shape == (len(X) - 120,)
@@ -247,7 +255,7 @@ def test_what_the_array_checks_test_holds_on_dataframes(weather):
     before = weather.copy()
     calendar = CalendarFeatures()
     assert calendar.fit(weather) is calendar
-    first = calendar.transform(weather)
+    first = calendar.transform(weather).to_numpy()
     assert_array_equal(calendar.fit(weather).transform(weather), first)
     assert calendar.n_features_in_ == 2
     restored = pickle.loads(pickle.dumps(calendar))
@@ -255,4 +263,4 @@ def test_what_the_array_checks_test_holds_on_dataframes(weather):
     pd.testing.assert_frame_equal(weather, before)
     # Rows are independent: any subset or order gives the same rows.
     order = np.random.default_rng(0).permutation(len(weather))
-    assert_array_equal(calendar.transform(weather.iloc[order]), first[order])
+    assert_array_equal(calendar.transform(weather.iloc[order]).to_numpy(), first[order])

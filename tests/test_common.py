@@ -1,10 +1,13 @@
 """scikit-learn's estimator checks over every public estimator."""
 
+import warnings
+
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import (
     GRUForecaster,
     LSTMForecaster,
+    ShortHistoryWarning,
     SimpleRNNForecaster,
     WindowTransformer,
 )
@@ -53,4 +56,9 @@ def _expected_failed_checks(estimator):
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
+    with warnings.catch_warnings():
+        # Some checks fit on rows and transform other rows of another series
+        # (check_fit_idempotent): WindowTransformer then says, by design, that
+        # those rows lack their history. The checks' own assertions still run.
+        warnings.simplefilter("ignore", ShortHistoryWarning)
+        check(estimator)

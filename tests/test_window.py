@@ -12,7 +12,7 @@ from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_array_equal
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_rnn import WindowTransformer
+from sklearn_rnn import ShortHistoryWarning, WindowTransformer
 
 
 def _expected_window(X, t, window_length, fill_value):
@@ -144,7 +144,8 @@ def test_nan_in_the_input_passes_through():
 
 
 def test_transform_windows_any_series_with_the_same_columns():
-    transformer = WindowTransformer(window_length=2).fit(np.zeros((50, 2)))
+    transformer = WindowTransformer(window_length=2, keep_history=False)
+    transformer.fit(np.zeros((50, 2)))
     windows = transformer.transform(np.array([[1.0, 2.0], [3.0, 4.0]]))
     assert_array_equal(windows[1], [[1, 2], [3, 4]])
 
@@ -411,8 +412,47 @@ def test_history_shorter_than_the_window_is_padded_before(weather):
 )
 def test_rows_that_do_not_continue_are_padded(weather, rows):
     transformer = WindowTransformer(window_length=4).fit(weather[:100])
-    windows = transformer.transform(weather[rows])
+    if rows.start == 0:  # the start of the fitted series: padded, rightly
+        windows = transformer.transform(weather[rows])
+    else:
+        with pytest.warns(ShortHistoryWarning, match="the first 3 have fewer than"):
+            windows = transformer.transform(weather[rows])
     assert np.isnan(windows[0, :3]).all()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda w: w.to_numpy(),
+        lambda w: w.reset_index(drop=True),
+        lambda w: w,
+    ],
+    ids=["array", "range-index", "datetime-index"],
+)
+def test_short_history_warns_once_per_call_naming_rows_and_fixes(weather, make):
+    frame = make(weather)
+    transformer = WindowTransformer(window_length=6).fit(frame[:100])
+    with pytest.warns(ShortHistoryWarning) as record:
+        transformer.transform(frame[120:123])
+    assert len(record) == 1
+    message = str(record[0].message)
+    assert "got 3 row(s)" in message and "the first 3 have fewer than" in message
+    assert "keep_history=False" in message and "set_output" in message
+
+
+def test_no_warning_at_the_start_of_the_series_or_for_its_own_series(weather):
+    import warnings
+
+    transformer = WindowTransformer(window_length=6).fit(weather[:100])
+    quiet = WindowTransformer(window_length=6, keep_history=False).fit(weather[:100])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        transformer.transform(weather)  # the whole series, from its start
+        transformer.transform(weather[:40])
+        WindowTransformer(6).fit(weather.to_numpy()).transform(weather.to_numpy()[:9])
+        transformer.transform(weather[100:])  # continues the fitted rows
+        quiet.transform(weather[120:130])  # a series of its own
+        WindowTransformer(1).fit(weather[:10]).transform(weather[50:])  # no padding
 
 
 def test_fit_transform_never_prepends(weather):
@@ -424,7 +464,9 @@ def test_fit_transform_never_prepends(weather):
 def test_arrays_are_padded_even_after_fitted_rows():
     X = np.arange(20.0).reshape(10, 2)
     transformer = WindowTransformer(window_length=3).fit(X[:5])
-    assert np.isnan(transformer.transform(X[5:])[0, :2]).all()
+    with pytest.warns(ShortHistoryWarning):
+        windows = transformer.transform(X[5:])
+    assert np.isnan(windows[0, :2]).all()
 
 
 @pytest.mark.parametrize(
@@ -465,7 +507,8 @@ def test_pipeline_predicts_new_rows_as_in_the_whole_series(weather):
     whole = pipe.predict(X)
 
     np.testing.assert_allclose(pipe.predict(X[100:]), whole[100:], rtol=0, atol=1e-9)
-    # Without pandas output the scaler drops the index: the old, padded result.
-    padded = _ridge_on_lags().fit(X[:100], y[:100]).predict(X[100:])
+    # Without pandas output the scaler drops the index: padded, and said so.
+    with pytest.warns(ShortHistoryWarning, match="the first 11 have fewer"):
+        padded = _ridge_on_lags().fit(X[:100], y[:100]).predict(X[100:])
     assert np.abs(padded[:11] - whole[100:111]).max() > 0.1
     np.testing.assert_allclose(padded[11:], whole[111:], rtol=0, atol=1e-9)
