@@ -6,6 +6,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
 from sklearn.pipeline import Pipeline
+from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -345,6 +346,12 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         horizons, single = self._horizons()
         levels = self._levels()
         conformity = self._conformity(self.estimator)
+        _check_2d(X)
+        if y is None:
+            raise ValueError(
+                "ConformalForecaster requires y to be passed, but the target y is "
+                "None. Pass the y that make_supervised returned."
+            )
         validate_data(self, X, skip_check_array=True, reset=True)
         truth = self._target_column(X)
         n_samples = len(truth)
@@ -368,10 +375,11 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
 
         n_calibration = math.ceil(self.calibration_fraction * n_samples)
         n_fit = n_samples - n_calibration - max(horizons)
-        smallest = max(math.ceil(level / (1 - level)) for level in levels)
+        # (n + 1) * level <= n: the conformal quantile is one of the n scores.
+        smallest = max(math.ceil(level / (1 - level) - 1e-9) for level in levels)
         if n_fit < 1 or n_calibration < smallest:
             raise ValueError(
-                f"ConformalForecaster cannot split {n_samples} rows into a fit "
+                f"ConformalForecaster cannot split {n_samples} sample(s) into a fit "
                 f"block and a calibration block: calibration_fraction="
                 f"{self.calibration_fraction} holds out {n_calibration} rows (at "
                 f"least {smallest} are needed for confidence_level="
@@ -459,6 +467,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
         check_is_fitted(self)
+        _check_2d(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         forecast = self._forecast(X)
         return self._shaped(self._centre(forecast, self.conformity_))
@@ -486,6 +495,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             axis for the outputs after the samples when `horizon` is a sequence.
         """
         check_is_fitted(self)
+        _check_2d(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         truth = self._target_column(X)
         forecast = self._forecast(X)
@@ -512,7 +522,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
-        tags.input_tags.allow_nan = True
+        tags.input_tags.allow_nan = get_tags(self.estimator).input_tags.allow_nan
         return tags
 
 
@@ -527,6 +537,14 @@ def _forecast(estimator, conformity, n_outputs, X):
         return bounds.reshape(len(bounds), n_outputs, 2)
     y_pred = np.asarray(estimator.predict(X), dtype=float)
     return y_pred.reshape(len(y_pred), n_outputs)
+
+
+def _check_2d(X):
+    """scikit-learn's errors for 1-D and scalar inputs ("Reshape your data")."""
+    if not _is_dataframe(X):
+        check_array(
+            X, ensure_all_finite=False, dtype=None, allow_nd=True, input_name="X"
+        )
 
 
 def _scores(forecast, truths, conformity):
