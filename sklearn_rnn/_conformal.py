@@ -119,6 +119,10 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
 
     Notes
     -----
+    `method` and `gamma` are read by :meth:`predict_interval`, so
+    ``set_params(gamma=...)`` on a fitted model changes the adaptation without
+    a refit; the other parameters take effect at the next :meth:`fit`.
+
     :meth:`predict_interval` starts every call at the calibrated interval and
     adapts along the rows it is given, so its rows depend on the rows before
     them (by design: that is the adaptation); :meth:`predict` rows are
