@@ -201,6 +201,15 @@ def timing(model, X, n_fit, repeat):
     return predict, interval
 
 
+def print_timing(model, X, n_fit, repeat):
+    predict, interval = timing(model, X, n_fit, repeat)
+    print(
+        f"\nTest block ({len(X) - n_fit + WINDOW} rows), best of {repeat}: pipeline "
+        f"predict {predict * 1e3:.1f} ms, predict_interval {interval * 1e3:.1f} ms, "
+        f"ratio {interval / predict:.3f}"
+    )
+
+
 def summary(values):
     if len(values) < 2:
         return f"{values[0]:.3f}"
@@ -230,10 +239,18 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a smoke test")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--no-folds", action="store_true", help="skip the folds")
+    parser.add_argument(
+        "--timing-only", action="store_true", help="one fit, then the timing"
+    )
     args = parser.parse_args(argv)
 
     X, y = load(args.quick)
     n_fit = round(0.9 * len(X))
+    if args.timing_only:
+        model = conformal(quantile_pipeline(args.quick, args.seeds[0]))
+        model.fit(X.iloc[:n_fit], y.iloc[:n_fit])
+        print_timing(model, X, n_fit, 3 if args.quick else 15)
+        return
     print(
         f"EWR, temp {HORIZON} h ahead, window {WINDOW}; {len(X)} rows: fit on "
         f"{n_fit}, test on {len(X) - n_fit} ({X.index[n_fit]:%Y-%m-%d} onwards)"
@@ -280,12 +297,7 @@ def main(argv=None):
         [[g, *(f"{v[k]:.3f}" for k in header[1:])] for g, v in sweep.items()],
     )
 
-    predict, interval = timing(results[0]["model"], X, n_fit, 3 if args.quick else 7)
-    print(
-        f"\nTest block ({len(X) - n_fit + WINDOW} rows): pipeline predict "
-        f"{predict * 1e3:.1f} ms, predict_interval {interval * 1e3:.1f} ms, "
-        f"ratio {interval / predict:.3f}"
-    )
+    print_timing(results[0]["model"], X, n_fit, 3 if args.quick else 15)
 
     if args.no_folds:
         return
