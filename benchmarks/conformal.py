@@ -183,22 +183,24 @@ def trees(X, y, n_fit, quick):
     return figures(y.to_numpy()[n_fit:], *bounds)
 
 
-def best_time(function, repeat):
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def timing(model, X, n_fit, repeat):
+    """Best times of the pipeline's predict and of predict_interval, interleaved.
+
+    The two alternate, so that a busy moment of a shared machine slows both.
+    """
     rows = X.iloc[n_fit - WINDOW :]
     estimator = model.estimator_
     model.predict_interval(rows)  # warm caches and threads once
-    predict = best_time(lambda: estimator.predict(rows), repeat)
-    interval = best_time(lambda: model.predict_interval(rows), repeat)
-    return predict, interval
+    predict, interval = [], []
+    for _ in range(repeat):
+        for times, function in [
+            (predict, lambda: estimator.predict(rows)),
+            (interval, lambda: model.predict_interval(rows)),
+        ]:
+            start = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - start)
+    return min(predict), min(interval)
 
 
 def print_timing(model, X, n_fit, repeat):
@@ -249,7 +251,7 @@ def main(argv=None):
     if args.timing_only:
         model = conformal(quantile_pipeline(args.quick, args.seeds[0]))
         model.fit(X.iloc[:n_fit], y.iloc[:n_fit])
-        print_timing(model, X, n_fit, 3 if args.quick else 15)
+        print_timing(model, X, n_fit, 5 if args.quick else 30)
         return
     print(
         f"EWR, temp {HORIZON} h ahead, window {WINDOW}; {len(X)} rows: fit on "
@@ -297,7 +299,7 @@ def main(argv=None):
         [[g, *(f"{v[k]:.3f}" for k in header[1:])] for g, v in sweep.items()],
     )
 
-    print_timing(results[0]["model"], X, n_fit, 3 if args.quick else 15)
+    print_timing(results[0]["model"], X, n_fit, 5 if args.quick else 30)
 
     if args.no_folds:
         return
