@@ -434,6 +434,8 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
                 f"{smallest} finite calibration errors per output; the forecasts "
                 "or targets of the calibration rows are mostly NaN."
             )
+        # A NaN target leaves its output with fewer scores; the others keep
+        # their largest ones (a conservative trim) so that all stack together.
         width = min(len(column) for column in scores)
         self.estimator_ = estimator
         self.conformity_ = conformity
