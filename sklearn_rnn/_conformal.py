@@ -580,37 +580,35 @@ def _walk_aci(low, high, truths, h, scores, alpha, gamma):
     n_scores = len(scores)
     scores = scores.tolist()
     floor, ceiling = 1 / (n_scores + 1), n_scores / (n_scores + 1)
+    hit_step, miss_step = gamma * alpha, gamma * (alpha - 1.0)
     running = alpha
-    lower, upper = [0.0] * len(low), [0.0] * len(low)
-    index = _quantile_index(n_scores, running)
-    for t in range(len(low)):
-        if t >= h:
-            truth = truths[t]
-            # NaN fails both comparisons: a missing truth is no miss, but
-            # moves the level as a hit would. Skip it explicitly.
-            if truth == truth:
-                if truth < lower[t - h] or truth > upper[t - h]:
-                    running += gamma * (alpha - 1.0)
-                else:
-                    running += gamma * alpha
-                if running < floor:
-                    running = floor
-                elif running > ceiling:
-                    running = ceiling
-                # ceil((n + 1) * (1 - running)) - 1, within [0, n - 1].
-                position = (n_scores + 1) * (1 - running)
-                index = int(position)
-                if index == position:
-                    index -= 1
-                if index >= n_scores:
-                    index = n_scores - 1
-                elif index < 0:
-                    index = 0
-        q = scores[index]
-        a, b = low[t] - q, high[t] + q
+    lower, upper = [], []
+    append_lower, append_upper = lower.append, upper.append
+    q = scores[_quantile_index(n_scores, running)]
+    # Row t reads the truth of row t - h; the first h rows have none.
+    observed = ([float("nan")] * h + truths[h:])[: len(low)]
+    for t, (low_t, high_t, truth) in enumerate(zip(low, high, observed, strict=True)):
+        # NaN fails every comparison: a missing truth is neither hit nor miss.
+        if truth == truth:
+            if truth < lower[t - h] or truth > upper[t - h]:
+                running += miss_step
+            else:
+                running += hit_step
+            if running < floor:
+                running = floor
+            elif running > ceiling:
+                running = ceiling
+            # scores[ceil((n + 1) * (1 - running)) - 1], within the n scores.
+            position = (n_scores + 1) * (1 - running)
+            index = int(position)
+            if index == position:
+                index -= 1
+            q = scores[index if index < n_scores else n_scores - 1]
+        a, b = low_t - q, high_t + q
         if a > b:
-            a = b = (low[t] + high[t]) / 2
-        lower[t], upper[t] = a, b
+            a = b = (low_t + high_t) / 2
+        append_lower(a)
+        append_upper(b)
     return lower, upper
 
 
