@@ -5,6 +5,7 @@ forecaster is fitted or unpickled.
 """
 
 from ._calendar import CalendarFeatures
+from ._conformal import ConformalForecaster
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._supervised import make_supervised
 from ._window import ShortHistoryWarning, WindowTransformer
@@ -13,6 +14,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "CalendarFeatures",
+    "ConformalForecaster",
     "GRUForecaster",
     "LSTMForecaster",
     "ShortHistoryWarning",
