@@ -4,11 +4,14 @@ import math
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._compat import Interval, StrOptions, _fit_context
+from ._time_axis import check_time_axis, continues
 
 # The width factor of method="multiplicative" stays within these bounds.
 _MIN_FACTOR, _MAX_FACTOR = 0.2, 5.0
@@ -309,6 +312,17 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     # -- forecasts -----------------------------------------------------------
 
     def _forecast(self, X):
+        rows_after_fit = _frame_from_parts(self._rows_after_fit)
+        if rows_after_fit is not None and _continues_frame(rows_after_fit, X):
+            # The estimator was fitted on the rows before `rows_after_fit`: with
+            # them in front, rows that continue fit's input get their history.
+            import pandas as pd
+
+            joined = pd.concat([rows_after_fit, X])
+            forecast = _forecast(
+                self.estimator_, self.conformity_, self.n_outputs_, joined
+            )
+            return forecast[len(rows_after_fit) :]
         return _forecast(self.estimator_, self.conformity_, self.n_outputs_, X)
 
     @staticmethod
@@ -438,6 +452,10 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         # their largest ones (a conservative trim) so that all stack together.
         width = min(len(column) for column in scores)
         self.estimator_ = estimator
+        # Plain arrays and labels (skops stores no pandas objects).
+        self._rows_after_fit = (
+            _frame_parts(X.iloc[n_fit:]) if _is_dataframe(X) else None
+        )
         self.conformity_ = conformity
         self.n_outputs_ = len(horizons)
         self.calibration_scores_ = np.stack([column[-width:] for column in scores])
@@ -549,6 +567,32 @@ def _forecast(estimator, conformity, n_outputs, X):
         return bounds.reshape(len(bounds), n_outputs, 2)
     y_pred = np.asarray(estimator.predict(X), dtype=float)
     return y_pred.reshape(len(y_pred), n_outputs)
+
+
+def _frame_parts(frame):
+    return {
+        "values": frame.to_numpy(),
+        "index": frame.index.to_numpy(),
+        "columns": list(frame.columns),
+    }
+
+
+def _frame_from_parts(parts):
+    if parts is None:
+        return None
+    import pandas as pd
+
+    return pd.DataFrame(
+        parts["values"], index=pd.Index(parts["index"]), columns=parts["columns"]
+    )
+
+
+def _continues_frame(before, X):
+    """Whether DataFrame `X` starts one step after the last row of `before`."""
+    if not (_is_dataframe(X) and len(X) and len(before)):
+        return False
+    step = check_time_axis(before.index, "X", "ConformalForecaster")
+    return continues(X.index, before.index[-1], step)
 
 
 def _check_2d(X):
