@@ -36,10 +36,18 @@ _INT_PARAMETERS = (
     "batch_size",
     "patience",
     "n_threads",
+    "highway",
 )
 # Parameters that shape the network or what it learns: a warm start cannot
 # change them.
-_ARCHITECTURE = ("hidden_size", "num_layers", "optimizer", "baseline", "device")
+_ARCHITECTURE = (
+    "hidden_size",
+    "num_layers",
+    "highway",
+    "optimizer",
+    "baseline",
+    "device",
+)
 
 _SHARED_SECTIONS = """
     Parameters
@@ -52,6 +60,12 @@ _SHARED_SECTIONS = """
         Dropout probability between stacked layers and on the last hidden state,
         in [0, 1). With the residual baseline, 0.2 gave lower or equal test
         error than no dropout on the bundled stations (see the accuracy page).
+    highway : int or None, default=None
+        Number of last time steps of each window that a linear layer (the
+        "highway", as in LSTNet) maps to the forecast, added to the recurrent
+        network's output and trained with it; None for none. Missing steps
+        (left padding, or windows shorter than `highway`) count as zeros, the
+        training mean of standardized inputs.
     max_epochs : int, default=100
         Maximum number of passes over the training windows.
     batch_size : int, default=32
@@ -239,6 +253,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "highway": [Interval(Integral, 1, None, closed="left"), None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -268,6 +283,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         *,
         num_layers=1,
         dropout=0.2,
+        highway=None,
         max_epochs=100,
         batch_size=32,
         lr=1e-3,
@@ -289,6 +305,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
+        self.highway = highway
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -498,6 +515,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             "hidden_size": int(self.hidden_size),
             "num_layers": int(self.num_layers),
             "dropout": float(self.dropout),
+            "highway": int(self.highway or 0),
         }
         if continuing:
             self._check_continuation(config, quantiles)
