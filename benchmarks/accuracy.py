@@ -44,9 +44,9 @@ def _with_hour(df):
 
 
 def _frame(station, columns, hour):
-    df = load_weather(station)
-    numeric = df.select_dtypes("number")
-    df = numeric[columns] if columns else numeric
+    # No columns: all nine, also the two the loader leaves out by default.
+    df = load_weather(station, columns=columns or "all")
+    df = df.select_dtypes("number")
     df = df.interpolate(limit_direction="both")
     return _with_hour(df) if hour else df
 
@@ -96,7 +96,7 @@ def evaluate(setting, seeds, cls, candidates, horizon=None):
     ridge_mae = mae(ridge.predict(X))
     runs = []
     for params in candidates:
-        results, cpu = [], []
+        results, cpu, epochs = [], [], []
         for seed in seeds:
             model = make_pipeline(
                 StandardScaler(),
@@ -107,7 +107,8 @@ def evaluate(setting, seeds, cls, candidates, horizon=None):
             model.fit(X.iloc[:n_fit], y.iloc[:n_fit])
             cpu.append(time.process_time() - start)
             results.append(mae(model.predict(X)))
-        runs.append((params, np.array(results), np.array(cpu)))
+            epochs.append((model[-1].n_epochs_, model[-1].best_epoch_))
+        runs.append((params, np.array(results), np.array(cpu), epochs))
     return persistence, ridge_mae, runs
 
 
@@ -130,18 +131,19 @@ def main():
             setting, args.seeds, cls, args.params, horizon
         )
         print(
-            f"{setting}: persistence {persistence.mean():.4f}, "
-            f"Ridge {ridge.mean():.4f}"
+            f"{setting}: persistence {persistence.mean():.4f}, Ridge {ridge.mean():.4f}"
         )
         cpu_first = runs[0][2].mean()
-        for params, model, cpu in runs:
+        for params, model, cpu, epochs in runs:
             ratio = model.mean(axis=0) / ridge
             per_seed = model.mean(axis=1)
             listed = ", ".join(f"{v:.4f}" for v in per_seed)
             print(
                 f"  {json.dumps(params)}: {per_seed.mean():.4f} ± "
                 f"{per_seed.std():.4f} [{listed}], {ratio.mean():.3f}x Ridge, "
-                f"CPU {cpu.mean():.1f} s ({cpu.mean() / cpu_first:.2f}x)",
+                f"CPU {cpu.mean():.1f} s ({cpu.mean() / cpu_first:.2f}x), epochs "
+                + " ".join(f"{n}/{best}" for n, best in epochs)
+                + " (run/best)",
                 flush=True,
             )
             if model.shape[1] == 1:

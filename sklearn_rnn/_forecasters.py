@@ -136,7 +136,7 @@ _SHARED_SECTIONS = """
         `validation_fraction` and `loss` (absolute or squared error) and the
         optimizer's state. The baseline and target scaling of the first fit are
         kept. Changes that need a new network (`hidden_size`, `num_layers`,
-        `optimizer`, `baseline`, `device`, the quantiles, the number of
+        `highway`, `optimizer`, `baseline`, `device`, the quantiles, the number of
         features or outputs) are refused.
 
     Attributes
