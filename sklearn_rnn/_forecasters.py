@@ -60,17 +60,21 @@ _SHARED_SECTIONS = """
         Dropout probability between stacked layers and on the last hidden state,
         in [0, 1). With the residual baseline, 0.2 gave lower or equal test
         error than no dropout on the bundled stations (see the accuracy page).
-    highway : int or None, default=None
+    highway : int or None, default=24
         Number of last time steps of each window that a linear layer (the
         "highway", as in LSTNet) maps to the forecast, added to the recurrent
         network's output and trained with it; None for none. Missing steps
         (left padding, or windows shorter than `highway`) count as zeros, the
-        training mean of standardized inputs.
+        training mean of standardized inputs. On the bundled stations it
+        lowered the error with all columns as inputs and at long horizons (see
+        the accuracy page).
     max_epochs : int, default=100
         Maximum number of passes over the training windows.
-    batch_size : int, default=32
-        Number of windows per gradient step.
-    lr : float, default=1e-3
+    batch_size : int, default=512
+        Number of windows per gradient step. Large batches with a matching
+        `lr` reached the accuracy of batch 32 at ``lr=1e-3`` on the bundled
+        stations in under half the CPU time.
+    lr : float, default=3e-3
         Learning rate of the optimizer.
     optimizer : {"adam", "adamw", "sgd", "rmsprop"} or torch optimizer class, \
             default="adam"
@@ -283,10 +287,10 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         *,
         num_layers=1,
         dropout=0.2,
-        highway=None,
+        highway=24,
         max_epochs=100,
-        batch_size=32,
-        lr=1e-3,
+        batch_size=512,
+        lr=3e-3,
         optimizer="adam",
         weight_decay=0.0,
         loss="absolute_error",
