@@ -39,10 +39,18 @@ _INT_PARAMETERS = (
     "batch_size",
     "patience",
     "n_threads",
+    "highway",
 )
 # Parameters that shape the network or what it learns: a warm start cannot
 # change them.
-_ARCHITECTURE = ("hidden_size", "num_layers", "optimizer", "baseline", "device")
+_ARCHITECTURE = (
+    "hidden_size",
+    "num_layers",
+    "highway",
+    "optimizer",
+    "baseline",
+    "device",
+)
 
 
 def _has_quantiles(estimator):
@@ -109,6 +117,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
+        "highway": [Interval(Integral, 1, None, closed="left"), None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -138,9 +147,10 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         *,
         num_layers=1,
         dropout=0.2,
+        highway=24,
         max_epochs=100,
-        batch_size=32,
-        lr=1e-3,
+        batch_size=512,
+        lr=3e-3,
         optimizer="adam",
         weight_decay=0.0,
         loss="absolute_error",
@@ -159,6 +169,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.hidden_size = hidden_size
         self.num_layers = num_layers
         self.dropout = dropout
+        self.highway = highway
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -272,6 +283,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             "hidden_size": int(self.hidden_size),
             "num_layers": int(self.num_layers),
             "dropout": float(self.dropout),
+            "highway": int(self.highway or 0),
         }
 
     def _training_spec(self, n_valid, callbacks, device, quantiles, encoding):

@@ -900,3 +900,86 @@ def test_warm_start_loss_switch_restarts_the_early_stopping_comparison():
     # continued fit kept one of its own epochs, and its weights moved.
     assert model.best_epoch_ > first_epochs
     assert not np.array_equal(model.predict(windows), before)
+
+
+# -- the linear highway --------------------------------------------------------
+
+
+def _batch(windows):
+    import torch
+
+    return torch.as_tensor(np.ascontiguousarray(windows), dtype=torch.float32)
+
+
+def test_highway_adds_a_linear_map_of_the_last_steps(data):
+    import torch
+
+    _, windows, y = data
+    model = LSTMForecaster(**CHEAP, highway=3).fit(windows, y)
+    module = copy.deepcopy(model.module_)
+    assert module.highway.weight.shape == (1, 3 * 2)
+    # It starts at zero and is trained with the recurrent path.
+    assert module.highway.weight.abs().sum() > 0
+
+    batch = _batch(windows[WINDOW:])
+    with torch.no_grad():
+        full = module(batch)
+        linear = module.highway(batch[:, -3:].flatten(1))
+        module.highway.weight.zero_()
+        module.highway.bias.zero_()
+        recurrent = module(batch)
+    assert_allclose(full.numpy(), (recurrent + linear).numpy(), atol=1e-6)
+
+
+def test_without_highway_there_is_no_linear_path(data):
+    _, windows, y = data
+    module = GRUForecaster(**CHEAP, highway=None).fit(windows, y).module_
+    assert not hasattr(module, "highway")
+
+
+@pytest.mark.parametrize("steps", [2, WINDOW + 3])
+def test_padded_window_with_highway_predicts_like_its_observed_part(data, steps):
+    _, windows, y = data
+    model = GRUForecaster(**CHEAP, highway=steps).fit(windows, y)
+    full = model.predict(windows)
+    for t in range(WINDOW - 1):
+        observed = np.ascontiguousarray(windows[t : t + 1, WINDOW - 1 - t :])
+        assert_allclose(model.predict(observed), full[t : t + 1], atol=1e-5)
+        assert_allclose(model.predict(windows[t : t + 1]), full[t : t + 1], atol=1e-5)
+    # Steps the highway reads count: values in place of the padding change it.
+    filled = np.nan_to_num(np.array(windows[:1]), nan=3.0)
+    assert abs(model.predict(filled)[0] - full[0]) > 1e-4
+
+
+def test_highway_fits_are_reproducible(data):
+    _, windows, y = data
+    first = LSTMForecaster(**CHEAP, highway=4).fit(windows, y).predict(windows)
+    second = LSTMForecaster(**CHEAP, highway=4).fit(windows, y).predict(windows)
+    assert_array_equal(first, second)
+
+
+def test_warm_start_keeps_the_highway_and_refuses_another(data):
+    _, windows, y = data
+    model = LSTMForecaster(**CHEAP, highway=2, warm_start=True).fit(windows, y)
+    before = model.predict(windows)
+    with pytest.raises(ValueError, match=r"but highway changed since it was fitted"):
+        model.set_params(highway=3).fit(windows, y)
+    assert_array_equal(model.predict(windows), before)
+
+    model.set_params(highway=2, lr=1e-12).fit(windows, y)
+    assert model.n_epochs_ == 6
+    assert_allclose(model.predict(windows), before, atol=1e-6)
+
+
+def test_pickled_highway_predicts_identically(data):
+    _, windows, y = data
+    model = SimpleRNNForecaster(**CHEAP, highway=3).fit(windows, y)
+    again = pickle.loads(pickle.dumps(model))
+    assert_array_equal(again.predict(windows), model.predict(windows))
+
+
+@pytest.mark.parametrize("value", [0, True, 1.5])
+def test_invalid_highway(data, value):
+    _, windows, y = data
+    with pytest.raises((InvalidParameterError, TypeError), match="'highway'"):
+        LSTMForecaster(**CHEAP, highway=value).fit(windows, y)

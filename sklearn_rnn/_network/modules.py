@@ -19,6 +19,7 @@ import math
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence
 
 CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
@@ -43,9 +44,15 @@ class RecurrentRegressor(nn.Module):
         Number of stacked recurrent layers.
     dropout : float
         Dropout between stacked layers and on the last hidden state.
+    highway : int, default=0
+        Number of last time steps that a linear layer (the "highway", as in
+        LSTNet) maps to the outputs, added to the head's; 0 for none. Missing
+        steps (padding, or a window shorter than `highway`) count as zeros.
     """
 
-    def __init__(self, cell, n_features, n_outputs, hidden_size, num_layers, dropout):
+    def __init__(
+        self, cell, n_features, n_outputs, hidden_size, num_layers, dropout, highway=0
+    ):
         super().__init__()
         self.cell = cell
         sizes = [n_features] + [hidden_size] * (num_layers - 1)
@@ -55,6 +62,9 @@ class RecurrentRegressor(nn.Module):
             CELLS[cell](size, hidden_size, batch_first=True) for size in sizes
         )
         self.head = nn.Linear(hidden_size, n_outputs)
+        self.highway_steps = int(highway)
+        if self.highway_steps:
+            self.highway = nn.Linear(self.highway_steps * n_features, n_outputs)
         self.p = float(dropout)
         self.generator = None
         # Each input feature is standardized with its training mean and
@@ -114,7 +124,19 @@ class RecurrentRegressor(nn.Module):
             hidden = X.new_empty((X.shape[0], self.head.in_features))
             hidden[~padded] = self._last_hidden(X[~padded])
             hidden[padded] = self._last_hidden_padded(X[padded], n_pad[padded])
-        return self.head(self._drop(hidden))
+        out = self.head(self._drop(hidden))
+        if self.highway_steps:
+            out = out + self.highway(self._recent_steps(X, n_pad).flatten(1))
+        return out
+
+    def _recent_steps(self, X, n_pad):
+        """The last `highway_steps` steps of each window, missing ones as zeros."""
+        recent = X[:, -self.highway_steps :]
+        if n_pad is not None:
+            # Only padding can be NaN: the forecasters refuse NaN anywhere else.
+            recent = torch.nan_to_num(recent, nan=0.0)
+        missing = self.highway_steps - recent.shape[1]
+        return F.pad(recent, (0, 0, missing, 0)) if missing > 0 else recent
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -138,6 +160,11 @@ def build_module(config, seed, device, input_scaling):
     with torch.no_grad():
         for parameter in module.parameters():
             parameter.uniform_(-bound, bound, generator=generator)
+        if module.highway_steps:
+            # The linear path starts at zero: the first steps train the
+            # recurrent path as without it.
+            module.highway.weight.zero_()
+            module.highway.bias.zero_()
     module.set_input_scaling(*input_scaling)
     for layer in module.layers:
         layer.flatten_parameters()
@@ -153,7 +180,11 @@ def count_weights(config):
     for _ in range(config["num_layers"]):
         total += gates * (size + hidden) + 2 * gates
         size = hidden
-    return total + hidden * config["n_outputs"] + config["n_outputs"]
+    total += hidden * config["n_outputs"] + config["n_outputs"]
+    steps = config.get("highway", 0)
+    if steps:
+        total += (steps * config["n_features"] + 1) * config["n_outputs"]
+    return total
 
 
 def check_memory(config, batch_size, n_steps, estimator_name):

@@ -216,9 +216,7 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     from .inference import inference_batch_size
 
     if warm is None:
-        module = build_module(
-            config, spec.weight_seed, spec.device, spec.input_scaling
-        )
+        module = build_module(config, spec.weight_seed, spec.device, spec.input_scaling)
         optimizer_state = None
     else:
         module = copy.deepcopy(warm[0])
