@@ -22,9 +22,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
-from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
+from sklearn_rnn import (
+    CalendarFeatures,
+    LSTMForecaster,
+    WindowTransformer,
+    make_supervised,
+)
 
 # _jena is private; the tests use it only to let a 60-row archive pass the
 # row-count check and to make writing the download fail.
@@ -145,12 +149,12 @@ def test_default_frame_goes_into_the_quick_start_pipeline(torch_one_thread):
     assert X.shape == (8724, 7)
     assert not X.isna().any().any() and not y.isna().any()
     pipe = make_pipeline(
-        StandardScaler(),
+        CalendarFeatures(["hour_of_day"]),
         WindowTransformer(window_length=12),
         LSTMForecaster(hidden_size=4, max_epochs=2, random_state=0),
     )
     pipe.fit(X.iloc[:400], y.iloc[:400])
-    forecast = pipe.predict(X.iloc[400:450])
+    forecast = pipe.predict(X.iloc[400:450])  # continues the training rows
     assert forecast.shape == (50,)
     assert np.isfinite(forecast).all()
 

@@ -31,7 +31,13 @@ from sklearn_rnn.utils.estimator_checks import (
     check_one_prediction_per_row,
 )
 
-pytestmark = pytest.mark.usefixtures("torch_one_thread")
+pytestmark = [
+    pytest.mark.usefixtures("torch_one_thread"),
+    # The searches here use TimeSeriesSplit(gap=1): each test fold starts after
+    # a gap, so its first windows lack history and WindowTransformer says so
+    # (tests/test_serving.py asserts that warning).
+    pytest.mark.filterwarnings("ignore::sklearn_rnn.ShortHistoryWarning"),
+]
 
 GRID = {
     "windowtransformer__window_length": [12, 24],
