@@ -45,11 +45,15 @@ exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
 
 # --- API reference -----------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+templates_path = ["_templates"]
+# Classes use _templates/autosummary/class.rst: every public method, inherited
+# ones included (fit, predict and score come from a private base class and
+# from scikit-learn's mixins), is documented on the class's own page.
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
-# numpydoc lists the methods itself; autosummary tables of class members would
-# point at pages nobody generates.
-numpydoc_show_class_members = False
+# numpydoc's table of methods at the top of each class page links to the
+# sections below it (no separate page per method).
+numpydoc_show_class_members = True
 numpydoc_class_members_toctree = False
 
 
@@ -59,6 +63,8 @@ def _kind(obj):
         return "Forecasters"
     if inspect.isclass(obj) and issubclass(obj, TransformerMixin):
         return "Transformers"
+    if inspect.isclass(obj):
+        return "Other classes"
     return "Functions"
 
 
@@ -76,7 +82,12 @@ def write_api_page():
     Generated rather than written by hand so that every public name, including
     ones added later, gets an entry without anyone remembering to list it.
     """
-    sections = {"Forecasters": [], "Transformers": [], "Functions": []}
+    sections = {
+        "Forecasters": [],
+        "Transformers": [],
+        "Other classes": [],
+        "Functions": [],
+    }
     for name in sorted(sklearn_rnn.__all__):
         if not name.startswith("_"):
             sections[_kind(getattr(sklearn_rnn, name))].append(name)
