@@ -1,18 +1,24 @@
 """Sphinx configuration of the sklearn-rnn documentation.
 
-Build (from the repository root)::
+The published site is the full build (from the repository root; it runs every
+gallery example for real, which takes a while)::
 
     python -m pip install -e ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+CI builds it in quick mode, where every gallery example runs on a short series
+with tiny networks in seconds; each page of such a build says so in a banner,
+because its numbers mean nothing::
+
     SKLEARN_RNN_QUICK=1 python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-``SKLEARN_RNN_QUICK=1`` runs every gallery example in its quick mode (tiny
-data and networks, seconds); without it the gallery shows the real runs.
 The build needs no network: intersphinx reads the small inventories in
 ``docs/_inventories`` (see ``make_inventories.py`` there).
 """
 
 import inspect
 import os
+import sys
 from pathlib import Path
 
 from sklearn.base import RegressorMixin, TransformerMixin
@@ -134,15 +140,14 @@ write_api_page()
 
 # --- Gallery -----------------------------------------------------------------
 QUICK = os.environ.get("SKLEARN_RNN_QUICK", "") not in ("", "0")
+sys.path.insert(0, str(DOCS))  # for _gallery_order
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    # Every plot_*.py runs; _common.py holds plotting and table helpers.
     "filename_pattern": r"/plot_",
-    "ignore_pattern": r"_common\.py",
-    # The titles sort from one input to several, to several outputs, to
-    # tuning: the order in which to read the examples.
-    "within_subsection_order": "ExampleTitleSortKey",
+    # The reading order: one input, several, the hour of day, tuning, several
+    # lead times, intervals, serving (docs/_gallery_order.py).
+    "within_subsection_order": "_gallery_order.TeachingOrder",
     "doc_module": ("sklearn_rnn",),
     "reference_url": {"sklearn_rnn": None},
     "backreferences_dir": "generated/backreferences",
@@ -176,5 +181,11 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+if QUICK:
+    html_theme_options["announcement"] = (
+        "Quick build (SKLEARN_RNN_QUICK=1): the examples ran on a short series "
+        "with tiny networks, so their numbers and figures mean nothing. The "
+        "published site is the full build."
+    )
 html_static_path = []
 html_show_sourcelink = False
