@@ -20,8 +20,8 @@ two cores.
 # --------------------
 # The sine and cosine of the hour place each row on the daily cycle without a
 # jump from 23:00 to 0:00: 23:00 and 0:00 are neighbours, as they are in the
-# weather. ``CalendarFeatures`` adds nothing it learns from the data: each
-# row's columns depend only on its own timestamp (here UTC).
+# weather. :class:`~sklearn_rnn.CalendarFeatures` learns nothing from the
+# data: each row's columns depend only on its own timestamp (here UTC).
 import matplotlib.pyplot as plt
 import pandas as pd
 from sklearn.linear_model import Ridge
@@ -57,7 +57,10 @@ calendar = CalendarFeatures(features=["hour_of_day"]).set_output(transform="pand
 two_days = calendar.fit_transform(X.iloc[: 2 * 24])
 print(two_days.iloc[:4, -2:].round(3))
 
-fig, ax = plt.subplots(figsize=(7, 3.2))
+# %%
+# Over two days the two columns trace the daily cycle, each hour at its own
+# point of the circle.
+fig, ax = plt.subplots(figsize=(7, 3.2), layout="constrained")
 ax.plot(two_days.index, two_days["hour_of_day_sin"], label="hour_of_day_sin")
 ax.plot(two_days.index, two_days["hour_of_day_cos"], label="hour_of_day_cos")
 ax.set(title="The hour of day as two columns", xlabel="time (UTC)")
@@ -67,7 +70,7 @@ fig.autofmt_xdate()
 # %%
 # The same pipelines, with and without the hour
 # ---------------------------------------------
-# ``CalendarFeatures`` comes first in the pipeline: it needs the index of the
+# ``CalendarFeatures`` comes first in each pipeline: it needs the index of the
 # DataFrame, which the steps after it no longer carry. Everything else stays
 # as it was, target included, so the rows of the table compare directly. In a
 # search or a cross-validation the step runs inside each fold like any other.
@@ -132,7 +135,7 @@ by_hour = (
     .groupby(level=0)
     .mean()
 )
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
 for name in by_hour:
     ax.plot(by_hour.index, by_hour[name], marker=".", label=name)
 ax.set(

@@ -163,7 +163,9 @@ cv_mae = results.pivot_table(
     values="mean_test_score",
 ).loc[windows, hidden_sizes]
 cv_mae = -cv_mae.to_numpy()
-fig, ax = plt.subplots(figsize=(1.6 * len(hidden_sizes) + 2.5, len(windows) + 1.5))
+fig, ax = plt.subplots(
+    figsize=(1.6 * len(hidden_sizes) + 2.5, len(windows) + 1.5), layout="constrained"
+)
 image = ax.imshow(cv_mae, cmap="viridis_r", aspect="auto")
 fig.colorbar(image, ax=ax)
 middle = (cv_mae.max() + cv_mae.min()) / 2
@@ -205,7 +207,7 @@ print(f"Test MAE on the held-out last {len(y_test)} hours, {HORIZON} h ahead")
 print(errors.to_frame().to_string(float_format="{:.3f}".format))
 
 week = slice(n_search, n_search + 7 * 24)
-fig, ax = plt.subplots(figsize=(10, 3.8))
+fig, ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
 when = X.index[week] + pd.Timedelta(hours=HORIZON)
 ax.plot(when, y.iloc[week], "k", lw=2.5, label="observed")
 for name, forecast in predictions.items():

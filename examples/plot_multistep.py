@@ -102,7 +102,7 @@ shown = [1, 3, 6, 12, 24]
 print(f"Test MAE (°F) by lead time, on the last {len(y_test)} hours")
 print(errors.loc[shown].T.to_string(float_format="{:.3f}".format))
 
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
 for name in errors:
     ax.plot(errors.index, errors[name], marker=".", label=name)
 ax.set(
@@ -119,7 +119,7 @@ ax.legend(fontsize="small")
 # ----------------------------------
 # The last column of each forecast, drawn at the hour it forecasts.
 week = slice(n_train, n_train + 7 * 24)
-fig, ax = plt.subplots(figsize=(10, 3.8))
+fig, ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
 when = X.index[week] + pd.Timedelta(hours=LEADS[-1])
 ax.plot(when, y.iloc[week, -1], "k", lw=2.5, label="observed")
 for name, forecast in predictions.items():
@@ -140,7 +140,7 @@ fig.autofmt_xdate()
 # weights were kept.
 lstm = models["LSTM"][-1]
 epochs = [row["epoch"] for row in lstm.history_]
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
 ax.plot(epochs, [row["train_loss"] for row in lstm.history_], label="training")
 ax.plot(
     epochs, [row["valid_loss"] for row in lstm.history_], "--", label="validation tail"

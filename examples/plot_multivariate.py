@@ -89,7 +89,7 @@ print(errors.to_frame().to_string(float_format="{:.3f}".format))
 # ------------------------
 # Each forecast is drawn at the hour it forecasts, six hours after its input.
 week = slice(n_train, n_train + 7 * 24)
-fig, ax = plt.subplots(figsize=(10, 3.8))
+fig, ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
 when = X.index[week] + pd.Timedelta(hours=HORIZON)
 ax.plot(when, y.iloc[week], "k", lw=2.5, label="observed")
 for name, forecast in predictions.items():
@@ -110,7 +110,7 @@ fig.autofmt_xdate()
 # the epoch whose weights were kept.
 lstm = models["LSTM"][-1]
 epochs = [row["epoch"] for row in lstm.history_]
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
 ax.plot(epochs, [row["train_loss"] for row in lstm.history_], label="training")
 ax.plot(
     epochs, [row["valid_loss"] for row in lstm.history_], "--", label="validation tail"

@@ -120,7 +120,7 @@ print(errors.to_frame().to_string(float_format="{:.3f}".format))
 # ------------------------
 # Each point is drawn at the hour it forecasts: input time plus one hour.
 week = slice(n_train, n_train + 7 * 24)
-fig, ax = plt.subplots(figsize=(10, 3.8))
+fig, ax = plt.subplots(figsize=(10, 3.8), layout="constrained")
 when = X.index[week] + pd.Timedelta(hours=1)
 ax.plot(when, y.iloc[week], "k", lw=2.5, label="observed")
 for name, forecast in predictions.items():
@@ -139,7 +139,7 @@ fig.autofmt_xdate()
 # ``history_`` records the loss of every epoch on the training windows and on
 # the chronological tail that early stopping watches; the dotted lines mark
 # the epochs whose weights were kept.
-fig, ax = plt.subplots(figsize=(7, 3.8))
+fig, ax = plt.subplots(figsize=(7, 3.8), layout="constrained")
 for color, name in zip(["C0", "C1"], ["SimpleRNN", "LSTM"], strict=True):
     forecaster = models[name][-1]
     history = forecaster.history_
