@@ -153,6 +153,7 @@ def test_rendered_code_shows_no_plumbing(script):
     shown = _IGNORED.sub("", (EXAMPLES / script).read_text(encoding="utf-8"))
     for word in ("QUICK", "argparse", "sys.argv", "savefig"):
         assert word not in shown, f"{script} shows {word!r} outside ignore markers"
+    compile(shown, f"{script} without its ignored blocks", "exec")
 
 
 def test_grid_search_reports_each_fit_as_it_ends(run_alone):
