@@ -152,6 +152,9 @@ sphinx_gallery_conf = {
     "reference_url": {"sklearn_rnn": None},
     "backreferences_dir": "generated/backreferences",
     "remove_config_comments": True,
+    # Only what the scripts print is shown: no repr of a cell's last expression
+    # (the return value of ax.set or ax.legend means nothing to a reader).
+    "capture_repr": (),
     "show_memory": False,
     "abort_on_example_error": True,
     "plot_gallery": True,
