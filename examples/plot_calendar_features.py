@@ -11,8 +11,8 @@ columns, its sine and its cosine.
 
 The task is the one of the previous example, the temperature at Newark six
 hours ahead from the last 24 hours of five measurements; each model runs once
-without and once with the calendar columns. The script takes a few minutes on
-two cores.
+without and once with the calendar columns. The script takes a minute or two
+on two cores.
 """
 
 # %%

@@ -10,7 +10,7 @@ forecasting), while persistence repeats the last temperature for every lead
 time. The error grows with the lead time; the first figure shows how much of
 its advantage over persistence each model keeps as it looks further ahead.
 
-The script takes a few minutes on two cores.
+The script takes under a minute on two cores.
 """
 
 # %%

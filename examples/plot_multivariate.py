@@ -8,7 +8,7 @@ Pressure and wind carry news of the weather that is coming; dew point and
 humidity tell how far the air can cool at night. Six hours ahead, where
 persistence is far off, leaves room for the inputs to matter.
 
-The script takes a few minutes on two cores.
+The script takes about a minute on two cores.
 """
 
 # %%

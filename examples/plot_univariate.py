@@ -11,7 +11,7 @@ of 2013, which none of them sees while fitting:
 * :class:`~sklearn_rnn.SimpleRNNForecaster` and
 * :class:`~sklearn_rnn.LSTMForecaster`.
 
-The script takes about a minute on two cores.
+The script takes a few minutes on two cores.
 """
 
 # %%
