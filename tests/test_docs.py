@@ -47,7 +47,7 @@ def test_the_sites_quick_start_is_the_readmes():
     page = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
     include = re.search(
         r"```\{include\} \.\./README\.md\n:start-after: \"(.+)\"\n"
-        r":end-before: \"(.+)\"\n```",
+        r":end-before: \"(.+)\"\n",
         page,
     )
     assert include, "docs/quickstart.md no longer includes the README"
