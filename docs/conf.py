@@ -1,18 +1,24 @@
 """Sphinx configuration of the sklearn-rnn documentation.
 
-Build (from the repository root)::
+The published site is the full build (from the repository root; it runs every
+gallery example for real, which takes a while)::
 
     python -m pip install -e ".[docs]"
+    python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+CI builds it in quick mode, where every gallery example runs on a short series
+with tiny networks in seconds; each page of such a build says so in a banner,
+because its numbers mean nothing::
+
     SKLEARN_RNN_QUICK=1 python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-``SKLEARN_RNN_QUICK=1`` runs every gallery example in its quick mode (tiny
-data and networks, seconds); without it the gallery shows the real runs.
 The build needs no network: intersphinx reads the small inventories in
 ``docs/_inventories`` (see ``make_inventories.py`` there).
 """
 
 import inspect
 import os
+import sys
 from pathlib import Path
 
 from sklearn.base import RegressorMixin, TransformerMixin
@@ -45,11 +51,15 @@ exclude_patterns = ["_build", "_inventories", "Thumbs.db", ".DS_Store"]
 
 # --- API reference -----------------------------------------------------------
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+templates_path = ["_templates"]
+# Classes use _templates/autosummary/class.rst: every public method, inherited
+# ones included (fit, predict and score come from a private base class and
+# from scikit-learn's mixins), is documented on the class's own page.
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"
-# numpydoc lists the methods itself; autosummary tables of class members would
-# point at pages nobody generates.
-numpydoc_show_class_members = False
+# numpydoc's table of methods at the top of each class page links to the
+# sections below it (no separate page per method).
+numpydoc_show_class_members = True
 numpydoc_class_members_toctree = False
 
 
@@ -59,6 +69,8 @@ def _kind(obj):
         return "Forecasters"
     if inspect.isclass(obj) and issubclass(obj, TransformerMixin):
         return "Transformers"
+    if inspect.isclass(obj):
+        return "Other classes"
     return "Functions"
 
 
@@ -76,7 +88,12 @@ def write_api_page():
     Generated rather than written by hand so that every public name, including
     ones added later, gets an entry without anyone remembering to list it.
     """
-    sections = {"Forecasters": [], "Transformers": [], "Functions": []}
+    sections = {
+        "Forecasters": [],
+        "Transformers": [],
+        "Other classes": [],
+        "Functions": [],
+    }
     for name in sorted(sklearn_rnn.__all__):
         if not name.startswith("_"):
             sections[_kind(getattr(sklearn_rnn, name))].append(name)
@@ -123,19 +140,21 @@ write_api_page()
 
 # --- Gallery -----------------------------------------------------------------
 QUICK = os.environ.get("SKLEARN_RNN_QUICK", "") not in ("", "0")
+sys.path.insert(0, str(DOCS))  # for _gallery_order
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    # Every plot_*.py runs; _common.py holds plotting and table helpers.
     "filename_pattern": r"/plot_",
-    "ignore_pattern": r"_common\.py",
-    # The titles sort from one input to several, to several outputs, to
-    # tuning: the order in which to read the examples.
-    "within_subsection_order": "ExampleTitleSortKey",
+    # The reading order: one input, several, the hour of day, tuning, several
+    # lead times, intervals, serving (docs/_gallery_order.py).
+    "within_subsection_order": "_gallery_order.TeachingOrder",
     "doc_module": ("sklearn_rnn",),
     "reference_url": {"sklearn_rnn": None},
     "backreferences_dir": "generated/backreferences",
     "remove_config_comments": True,
+    # Only what the scripts print is shown: no repr of a cell's last expression
+    # (the return value of ax.set or ax.legend means nothing to a reader).
+    "capture_repr": (),
     "show_memory": False,
     "abort_on_example_error": True,
     "plot_gallery": True,
@@ -165,5 +184,11 @@ html_theme_options = {
     "footer_start": ["copyright"],
     "footer_end": ["sphinx-version"],
 }
+if QUICK:
+    html_theme_options["announcement"] = (
+        "Quick build (SKLEARN_RNN_QUICK=1): the examples ran on a short series "
+        "with tiny networks, so their numbers and figures mean nothing. The "
+        "published site is the full build."
+    )
 html_static_path = []
 html_show_sourcelink = False

@@ -75,3 +75,20 @@ def test_code_blocks_run(page, monkeypatch, tmp_path):
                 f"{page.name}, python block {number} printed {out.getvalue()!r}, "
                 f"but the page shows {printed!r}"
             )
+
+
+def test_the_sites_quick_start_is_the_readmes():
+    # docs/quickstart.md includes the README's section between these two
+    # headings, so that the two never differ; both must stay, in this order.
+    page = (ROOT / "docs" / "quickstart.md").read_text(encoding="utf-8")
+    include = re.search(
+        r"```\{include\} \.\./README\.md\n:start-after: \"(.+)\"\n"
+        r":end-before: \"(.+)\"\n",
+        page,
+    )
+    assert include, "docs/quickstart.md no longer includes the README"
+    start, end = include.groups()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert start in readme and end in readme, (start, end)
+    section = readme[readme.index(start) : readme.index(end)]
+    assert python_blocks(section), "the README's quick start has no python block"

@@ -101,6 +101,19 @@ PROJECTS = {
                 "metadata_routing.html#metadata-routing",
                 "Metadata Routing",
             ),
+            (
+                "df_output_transform",
+                "std:label",
+                "modules/compose.html#df-output-transform",
+                "Output of a transformer as a DataFrame",
+            ),
+            (
+                "sphx_glr_auto_examples_miscellaneous_plot_set_output.py",
+                "std:label",
+                "auto_examples/miscellaneous/plot_set_output.html"
+                "#sphx-glr-auto-examples-miscellaneous-plot-set-output-py",
+                "Introducing the set_output API",
+            ),
         ],
     ),
     "NumPy": (
