@@ -41,7 +41,6 @@ from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.metrics import mean_pinball_loss
 from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from sklearn_rnn import (
     ConformalForecaster,
@@ -102,7 +101,6 @@ print(f"test on {len(X) - n_fit} rows: {X.index[n_fit]:%Y-%m-%d} onwards")
 # time, so the 10 % forecast never lies above the 90 % one.
 network = dict(hidden_size=8, max_epochs=2) if QUICK else {}
 model = make_pipeline(
-    StandardScaler(),
     WindowTransformer(WINDOW),
     LSTMForecaster(
         loss="quantile",
@@ -159,7 +157,6 @@ tree_seconds = time.perf_counter() - start
 def adaptive_model():
     return ConformalForecaster(
         make_pipeline(
-            StandardScaler(),
             WindowTransformer(WINDOW),
             LSTMForecaster(
                 loss="quantile", quantile=[0.1, 0.9], random_state=0, **network
@@ -174,14 +171,13 @@ def adaptive_model():
 def intervals(conformal, first, start, stop):
     """Adaptive and plain bounds of rows start:stop, walking from row `first`.
 
-    The rows are asked with WINDOW rows before `first` (the first row after
-    the fitted ones), so that every window is full.
+    `first` is the first row after the ones given to ``fit``: rows from there
+    on continue them, so every window is full.
     """
-    rows = X.iloc[first - WINDOW : stop]
-    _, y_pis = conformal.predict_interval(rows)
+    _, y_pis = conformal.predict_interval(X.iloc[first:stop])
     pipe = conformal.estimator_
-    own = pipe[-1].predict_quantiles(pipe[:-1].transform(rows))
-    keep = slice(start - first + WINDOW, None)
+    own = pipe[-1].predict_quantiles(pipe[:-1].transform(X.iloc[:stop]))[first:]
+    keep = slice(start - first, None)
     return y_pis[keep, :, :, 0], own[keep]
 
 
