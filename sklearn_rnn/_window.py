@@ -25,7 +25,9 @@ from ._time_axis import (
     check_time_axis,
     check_unique_columns,
     continues,
+    from_plain,
     pandas_index,
+    to_plain,
 )
 from ._validation import explain_text, row_chunks
 
@@ -431,6 +433,28 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             self._sklearn_output_config = {}
         self._sklearn_output_config["transform"] = transform
         return self
+
+    # -- persistence: pandas scalars as plain values, which skops can load --------
+
+    _PLAIN_ATTRIBUTES = ("last_label_", "_history_step")
+
+    def __getstate__(self):
+        # object.__getstate__ may hand back the live __dict__: never edit it.
+        state = dict(super().__getstate__())
+        for name in self._PLAIN_ATTRIBUTES:
+            plain = to_plain(state.get(name))
+            if plain is not None:
+                state[f"_plain{name}"] = plain
+                del state[name]
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        for name in self._PLAIN_ATTRIBUTES:
+            plain = state.pop(f"_plain{name}", None)
+            if plain is not None:
+                state[name] = from_plain(plain)
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
