@@ -10,7 +10,7 @@ from sklearn.utils.validation import (
 
 from ._compat import InvalidParameterError
 from ._time_axis import check_no_missing_labels, check_no_time_columns, is_dataframe
-from ._validation import explain_text
+from ._validation import explain_empty, explain_infinity, explain_text
 
 _FEATURES = ("hour_of_day", "day_of_year")
 
@@ -220,7 +220,11 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     def _validated(self, X, *, reset):
         if is_dataframe(X):
             check_no_time_columns(X, "X", "CalendarFeatures")
-        with explain_text(X, "X", self):
+        with (
+            explain_text(X, "X", self),
+            explain_empty(),
+            explain_infinity(X, "X", self),
+        ):
             return validate_data(
                 self,
                 X,

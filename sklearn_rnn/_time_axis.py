@@ -295,7 +295,7 @@ def continues(index, last_label, step):
     try:
         return all(
             _follows(previous, label, step, index)
-            for previous, label in zip(labels, labels[1:])
+            for previous, label in zip(labels[:-1], labels[1:], strict=True)
         )
     except (TypeError, ValueError, OverflowError):
         # Labels that cannot be added to or compared with the fitted ones.

@@ -29,7 +29,7 @@ from ._time_axis import (
     pandas_index,
     to_plain,
 )
-from ._validation import explain_text, row_chunks
+from ._validation import explain_empty, explain_infinity, explain_text, row_chunks
 
 
 def _flattening(transformer):
@@ -110,7 +110,12 @@ def _explain_complex():
 
 
 def _validated(transformer, X, *, reset):
-    with explain_text(X, "X", transformer), _explain_complex():
+    with (
+        explain_text(X, "X", transformer),
+        _explain_complex(),
+        explain_empty(),
+        explain_infinity(X, "X", transformer),
+    ):
         # float64 is kept as it is: the cast to float32 happens once, while
         # copying into the padded series, not in an intermediate copy.
         return validate_data(
@@ -122,17 +127,40 @@ def _validated(transformer, X, *, reset):
         )
 
 
+class WindowMemoryError(ValueError, MemoryError):
+    """The padded series does not fit in memory: a parameter error, above all.
+
+    A ValueError for callers that catch parameter errors, and still a
+    MemoryError for those that caught what numpy raised before.
+    """
+
+
+def _physical_memory():
+    import os
+
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def _empty_padded(n_rows, n_features, window_length):
+    size = n_rows * n_features * 4
+    message = (
+        f"WindowTransformer(window_length={window_length}) needs one padded "
+        f"float32 copy of the series of {n_rows} x {n_features} values "
+        f"({size / 2**30:.3g} GiB), more than this machine can allocate. Use a "
+        "shorter window_length (windows longer than the series are all padding)."
+    )
+    have = _physical_memory()
+    # Refused before allocating: with memory overcommit, np.empty may succeed
+    # and filling the padding then gets the process killed.
+    if have is not None and size > have:
+        raise WindowMemoryError(message)
     try:
         return np.empty((n_rows, n_features), dtype=np.float32)
     except MemoryError:
-        size = n_rows * n_features * 4 / 2**30
-        raise MemoryError(
-            f"WindowTransformer(window_length={window_length}) needs one padded "
-            f"float32 copy of the series of {n_rows} x {n_features} values "
-            f"({size:.3g} GiB), more than this machine can allocate. Use a shorter "
-            "window_length (windows longer than the series are all padding)."
-        ) from None
+        raise WindowMemoryError(message) from None
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):
