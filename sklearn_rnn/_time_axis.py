@@ -315,7 +315,7 @@ def _pandas_to_plain(value):
         return {"timedelta": int(value.asm8.view("i8")), "unit": value.unit}
     if isinstance(value, pd.Period):
         return {"period": int(value.ordinal), "freq": value.freqstr}
-    if isinstance(value, pd.DateOffset):
+    if isinstance(value, pd.offsets.BaseOffset):
         return {"offset": value.freqstr}
     return None
 
