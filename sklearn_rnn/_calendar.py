@@ -9,7 +9,8 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import InvalidParameterError, _get_output_config
-from ._validation import explain_text
+from ._time_axis import check_no_missing_labels, check_no_time_columns, is_dataframe
+from ._validation import explain_empty, explain_infinity, explain_text
 
 _FEATURES = ("hour_of_day", "day_of_year")
 
@@ -40,6 +41,8 @@ def _time_index(X):
     if index is not None:
         import pandas as pd
 
+        if isinstance(index, pd.PeriodIndex | pd.DatetimeIndex):
+            check_no_missing_labels(index, "X", "CalendarFeatures")
         if isinstance(index, pd.PeriodIndex):
             return index.to_timestamp()
         if isinstance(index, pd.DatetimeIndex):
@@ -225,7 +228,13 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(names + added, dtype=object)
 
     def _validated(self, X, *, reset):
-        with explain_text(X, "X", self):
+        if is_dataframe(X):
+            check_no_time_columns(X, "X", "CalendarFeatures")
+        with (
+            explain_text(X, "X", self),
+            explain_empty(),
+            explain_infinity(X, "X", self),
+        ):
             return validate_data(
                 self,
                 X,

@@ -6,11 +6,16 @@ Every step that reads rows as consecutive time steps shares these checks:
 names, no date/time columns) and of "does this input continue the fitted rows".
 """
 
+from numbers import Real
+
 import numpy as np
 
 # An index is taken as regular when at least this share of its steps equal the
 # median step; then any longer step is a gap. Below it no step is "the" step.
 _REGULAR_SHARE = 0.5
+# Float steps that differ by less than this share of the step are equal: the
+# labels of np.arange(n) * 0.1 differ by rounding, not by missing rows.
+_FLOAT_RTOL = 1e-6
 
 
 def is_dataframe(data):
@@ -59,6 +64,44 @@ def _sort_hint(input_name, owner):
     )
 
 
+def check_no_missing_labels(index, input_name, owner):
+    """Raise if a DatetimeIndex (or any index) holds NaT or NaN labels."""
+    if index is None or isinstance(index, _multi_index()) or not index.hasnans:
+        return
+    rows = np.flatnonzero(index.isna())
+    raise ValueError(
+        f"The index of {input_name} has no time at row {int(rows[0])} "
+        f"({index[rows[0]]}), {len(rows)} row(s) in all: {owner} reads the time "
+        "of each row from the index. Set the missing times, or drop those rows: "
+        f"{input_name}[{input_name}.index.notna()] (then put back any rows this "
+        "leaves missing, as for a gap)."
+    )
+
+
+def _multi_index():
+    import pandas as pd
+
+    return pd.MultiIndex
+
+
+def _check_single_series(index, input_name, owner):
+    """Raise for a MultiIndex: rows of several series stacked, such as stations."""
+    if not isinstance(index, _multi_index()):
+        return
+    names = list(index.names)
+    outer = names[0] if names[0] is not None else 0
+    example = index.get_level_values(0)[0]
+    raise ValueError(
+        f"The index of {input_name} is a MultiIndex (levels {names}), as when "
+        "several series are stacked, one per group: "
+        f"{owner} takes neighbouring rows as neighbouring time steps, so the last "
+        "rows of one group would be paired with the first rows of the next. "
+        f"Select one series first, for example {input_name}.xs({example!r}, "
+        f"level={outer!r}), or fit one model per group: for key, group in "
+        f"{input_name}.groupby(level={outer!r}): ..."
+    )
+
+
 def _check_order(index, steps, input_name, owner):
     """Raise if the index decreases somewhere or repeats a label."""
     if not index.is_monotonic_increasing:
@@ -79,6 +122,20 @@ def _check_order(index, steps, input_name, owner):
         )
 
 
+def _is_float(index):
+    return index.dtype.kind == "f"
+
+
+def _same_step(steps, step, index):
+    """Which `steps` equal `step`: exactly, or within a relative tolerance for floats.
+
+    Float labels such as ``np.arange(60) * 0.1`` step by 0.1 up to rounding.
+    """
+    if not _is_float(index):
+        return steps == step
+    return np.abs(steps - step) <= _FLOAT_RTOL * abs(step)
+
+
 def _regular_step(index, kind, steps):
     """The step of the index in its own units (int ticks), or None if irregular."""
     if kind == "period":
@@ -86,7 +143,7 @@ def _regular_step(index, kind, steps):
     if len(steps) == 0:
         return None
     median = np.median(steps)
-    if np.mean(steps == median) < _REGULAR_SHARE:
+    if np.mean(_same_step(steps, median, index)) < _REGULAR_SHARE:
         return None
     return median.item()
 
@@ -124,7 +181,7 @@ def _refill_hint(kind, index, step, input_name):
 
 
 def _check_gaps(index, kind, steps, step, input_name, owner):
-    gaps = np.flatnonzero(steps > step)
+    gaps = np.flatnonzero((steps > step) & ~_same_step(steps, step, index))
     if not len(gaps):
         return
     row = int(gaps[0])
@@ -176,6 +233,8 @@ def check_time_axis(index, input_name, owner):
         return None
     if isinstance(index, pd.RangeIndex) and (index.step > 0 or len(index) < 2):
         return index.step
+    _check_single_series(index, input_name, owner)
+    check_no_missing_labels(index, input_name, owner)
     kind, positions = _index_positions(index)
     if kind is None:
         return None
@@ -195,15 +254,117 @@ def check_time_axis(index, input_name, owner):
     return step
 
 
+def _same_kind(index, label):
+    """Whether `index` holds labels of the kind, time zone and freq of `label`."""
+    import pandas as pd
+
+    if isinstance(label, pd.Timestamp):
+        return isinstance(index, pd.DatetimeIndex) and _tz_name(index.tz) == _tz_name(
+            label.tz
+        )
+    if isinstance(label, pd.Timedelta):
+        return isinstance(index, pd.TimedeltaIndex)
+    if isinstance(label, pd.Period):
+        return isinstance(index, pd.PeriodIndex) and index.freqstr == label.freqstr
+    kind, _ = _index_positions(index)
+    is_number = isinstance(label, Real) and not isinstance(label, bool | np.bool_)
+    return kind == "number" and is_number
+
+
+def _follows(previous, label, step, index):
+    """Whether `label` is one `step` after `previous` (within rounding for floats)."""
+    expected = previous + step
+    if _is_float(index) or isinstance(expected, float | np.floating):
+        return bool(abs(label - expected) <= _FLOAT_RTOL * abs(step))
+    return bool(label == expected)
+
+
 def continues(index, last_label, step):
-    """Whether `index` starts one `step` after `last_label`."""
+    """Whether `index` starts one `step` after `last_label` and goes on by `step`.
+
+    False for labels of another kind, time zone or period frequency than
+    `last_label` (a tz-aware index after a tz-naive fit), and for an index whose
+    first two labels are not one `step` apart (half-hourly rows after an
+    hourly fit): only rows at the fitted pace continue the fitted rows.
+    """
     if index is None or len(index) == 0 or last_label is None or step is None:
         return False
-    try:
-        return bool(index[0] == last_label + step)
-    except (TypeError, ValueError):
-        # Labels of another kind (or time zone) than the fitted ones.
+    if not _same_kind(index, last_label):
         return False
+    labels = [last_label, *index[:2]]
+    try:
+        return all(
+            _follows(previous, label, step, index)
+            for previous, label in zip(labels[:-1], labels[1:], strict=True)
+        )
+    except (TypeError, ValueError, OverflowError):
+        # Labels that cannot be added to or compared with the fitted ones.
+        return False
+
+
+# -- labels and steps as plain values (pickle, skops) ------------------------------
+
+
+def _pandas_to_plain(value):
+    import pandas as pd
+
+    if isinstance(value, pd.Timestamp):
+        ticks = int(value.asm8.view("i8"))
+        return {"timestamp": ticks, "unit": value.unit, "tz": _tz_name(value.tz)}
+    if isinstance(value, pd.Timedelta):
+        return {"timedelta": int(value.asm8.view("i8")), "unit": value.unit}
+    if isinstance(value, pd.Period):
+        return {"period": int(value.ordinal), "freq": value.freqstr}
+    if isinstance(value, pd.offsets.BaseOffset):
+        return {"offset": value.freqstr}
+    return None
+
+
+def _tz_name(tz):
+    return None if tz is None else str(tz)
+
+
+def _pandas_from_plain(plain):
+    import pandas as pd
+
+    if "timestamp" in plain:
+        moment = np.datetime64(plain["timestamp"], plain["unit"])
+        if plain["tz"] is None:
+            return pd.Timestamp(moment)
+        return pd.Timestamp(moment).tz_localize("UTC").tz_convert(plain["tz"])
+    if "timedelta" in plain:
+        return pd.Timedelta(np.timedelta64(plain["timedelta"], plain["unit"]))
+    if "period" in plain:
+        return pd.Period(ordinal=plain["period"], freq=plain["freq"])
+    from pandas.tseries.frequencies import to_offset
+
+    return to_offset(plain["offset"])
+
+
+def to_plain(value):
+    """`value`, an index label or step, as builtins and NumPy scalars, or None.
+
+    pandas scalars (Timestamp, Timedelta, Period, offsets) cannot be loaded by
+    ``skops.io``; a dict of ints and strings can. None means `value` needs no
+    conversion or has no faithful plain form (such as a fixed-offset time zone
+    that pandas cannot name): it is then kept as it is.
+    """
+    try:
+        plain = _pandas_to_plain(value)
+        if plain is None:
+            return None
+        back = _pandas_from_plain(plain)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    same = back == value and _tz_name(getattr(back, "tz", None)) == _tz_name(
+        getattr(value, "tz", None)
+    )
+    return plain if same else None
+
+
+def from_plain(plain):
+    """The inverse of :func:`to_plain`."""
+    return _pandas_from_plain(plain)
 
 
 # -- columns ----------------------------------------------------------------------
@@ -245,13 +406,15 @@ def check_no_time_columns(data, input_name, owner):
     if not found:
         return
     name, dtype = found[0]
+    derive = " and add CalendarFeatures as the first step of the pipeline"
+    if owner == "CalendarFeatures":
+        derive = ", from which CalendarFeatures reads the time of each row"
     raise ValueError(
         f"{input_name} of {owner} must hold numbers, but column {name!r} holds "
         f"dates or times (dtype {dtype}); it would silently become a count of "
         f"time units. Drop it ({input_name}.drop(columns={[n for n, _ in found]!r})), "
         "or derive numbers from it first: make it the index "
-        f"({input_name}.set_index({name!r})) and add CalendarFeatures as the "
-        "first step of the pipeline."
+        f"({input_name}.set_index({name!r})){derive}."
     )
 
 

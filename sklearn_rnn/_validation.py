@@ -45,6 +45,56 @@ def explain_text(data, input_name, estimator):
         ) from error
 
 
+_EMPTY_HINT = (
+    " An empty input usually comes from a slice, a filter or a date selection "
+    "that matched no rows (such as df.loc['2030']): check it, or pass at least "
+    "one row."
+)
+
+
+@contextmanager
+def explain_empty():
+    """Add the usual cause and fix to scikit-learn's message for zero rows.
+
+    scikit-learn's wording is kept first: its estimator checks look for it.
+    """
+    try:
+        yield
+    except ValueError as error:
+        message = str(error)
+        if "Found array with 0 sample(s)" not in message:
+            raise
+        raise ValueError(message + _EMPTY_HINT) from None
+
+
+def _infinity_position(data):
+    try:
+        values = np.asarray(data, dtype=np.float64)
+        return tuple(int(i) for i in np.argwhere(np.isinf(values))[0])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+@contextmanager
+def explain_infinity(data, input_name, estimator):
+    """Replace scikit-learn's infinity message by one with the position and a fix."""
+    try:
+        yield
+    except ValueError as error:
+        if "contains infinity" not in str(error):
+            raise
+        where = _infinity_position(data)
+        at = "" if where is None else f", first at row {where[0]}, column {where[-1]}"
+        raise ValueError(
+            # scikit-learn's opening kept: callers may match on it.
+            f"Input {input_name} contains infinity{at}: {type(estimator).__name__} "
+            "understands NaN as a missing value, not infinity. Replace it "
+            "first, for example with X.replace([np.inf, -np.inf], np.nan) "
+            "followed by X.interpolate() (or np.nan_to_num for arrays), or clip "
+            "the values."
+        ) from None
+
+
 def row_chunks(array, max_values):
     """Yield ``(start, array[start:stop])`` over blocks of rows of `array`.
 
@@ -113,13 +163,13 @@ def validate_windows(estimator, X, *, reset):
         )
     if X.ndim != 3:
         # Feature names, n_features_in_ and sklearn's wording for 1-D input.
-        with explain_text(X, "X", estimator):
+        with explain_text(X, "X", estimator), explain_empty():
             X = validate_data(
                 estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
             )
         return X[:, np.newaxis, :]
 
-    with explain_text(X, "X", estimator):
+    with explain_text(X, "X", estimator), explain_empty():
         X = check_array(
             X,
             dtype=_FLOAT_DTYPES,
@@ -268,7 +318,7 @@ def check_float32_range(X, estimator):
     for part in parts if parts is not None else (X,):
         for start, block in row_chunks(part, _SCAN_CHUNK_VALUES):
             with np.errstate(invalid="ignore"):
-                large = np.abs(block) > _FLOAT32_MAX
+                large = (np.abs(block) > _FLOAT32_MAX) & np.isfinite(block)
             if large.any():
                 where = np.argwhere(large)[0]
                 raise ValueError(
@@ -301,6 +351,16 @@ def _raise_misplaced_nan(window, step, reason):
     )
 
 
+def _raise_infinity(window, step):
+    raise ValueError(
+        f"X contains infinity in window {window} at time step {step}: the networks "
+        "need finite inputs (NaN only as the leading padding). Replace infinities "
+        "in the series before windowing: clip them, or make them missing values "
+        "(X.replace([np.inf, -np.inf], np.nan)) and fill those, for example with "
+        "DataFrame.interpolate() or sklearn.impute.SimpleImputer."
+    )
+
+
 def _row_flags(parts):
     """Per row of the series: all features NaN, and NaN or inf that is not that.
 
@@ -318,12 +378,22 @@ def _row_flags(parts):
     return np.concatenate(all_nan), np.concatenate(bad)
 
 
+def _series_row(parts, row):
+    for part in parts:
+        if row < len(part):
+            return part[row]
+        row -= len(part)
+    raise IndexError(row)
+
+
 def _padding_of_series(parts, n_samples, n_steps):
     all_nan, bad = _row_flags(parts)
     if bad.any():
         row = int(np.argmax(bad))
         window = max(0, row - n_steps + 1)
-        _raise_misplaced_nan(window, row - window, "infinity or NaN in some features")
+        if np.isinf(_series_row(parts, row)).any():
+            _raise_infinity(window, row - window)
+        _raise_misplaced_nan(window, row - window, "NaN in some features")
     n_leading = int(np.argmin(all_nan)) if not all_nan.all() else len(all_nan)
     if all_nan[n_leading:].any():
         row = n_leading + int(np.argmax(all_nan[n_leading:]))
@@ -350,6 +420,8 @@ def _padding_of_windows(X):
         bad[:, -1] |= all_nan[:, -1]
         if bad.any():
             window, step = np.argwhere(bad)[0]
+            if np.isinf(block[window, step]).any():
+                _raise_infinity(start + int(window), int(step))
             _raise_misplaced_nan(
                 start + int(window), int(step), "NaN or infinity that is not padding"
             )

@@ -26,9 +26,11 @@ from ._time_axis import (
     check_time_axis,
     check_unique_columns,
     continues,
+    from_plain,
     pandas_index,
+    to_plain,
 )
-from ._validation import explain_text, row_chunks
+from ._validation import explain_empty, explain_infinity, explain_text, row_chunks
 
 
 class ShortHistoryWarning(UserWarning):
@@ -119,7 +121,12 @@ def _explain_complex():
 
 
 def _validated(transformer, X, *, reset):
-    with explain_text(X, "X", transformer), _explain_complex():
+    with (
+        explain_text(X, "X", transformer),
+        _explain_complex(),
+        explain_empty(),
+        explain_infinity(X, "X", transformer),
+    ):
         # float64 is kept as it is: the cast to float32 happens once, while
         # copying into the padded series, not in an intermediate copy.
         return validate_data(
@@ -131,17 +138,40 @@ def _validated(transformer, X, *, reset):
         )
 
 
+class WindowMemoryError(ValueError, MemoryError):
+    """The padded series does not fit in memory: a parameter error, above all.
+
+    A ValueError for callers that catch parameter errors, and still a
+    MemoryError for those that caught what numpy raised before.
+    """
+
+
+def _physical_memory():
+    import os
+
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def _empty_padded(n_rows, n_features, window_length):
+    size = n_rows * n_features * 4
+    message = (
+        f"WindowTransformer(window_length={window_length}) needs one padded "
+        f"float32 copy of the series of {n_rows} x {n_features} values "
+        f"({size / 2**30:.3g} GiB), more than this machine can allocate. Use a "
+        "shorter window_length (windows longer than the series are all padding)."
+    )
+    have = _physical_memory()
+    # Refused before allocating: with memory overcommit, np.empty may succeed
+    # and filling the padding then gets the process killed.
+    if have is not None and size > have:
+        raise WindowMemoryError(message)
     try:
         return np.empty((n_rows, n_features), dtype=np.float32)
     except MemoryError:
-        size = n_rows * n_features * 4 / 2**30
-        raise MemoryError(
-            f"WindowTransformer(window_length={window_length}) needs one padded "
-            f"float32 copy of the series of {n_rows} x {n_features} values "
-            f"({size:.3g} GiB), more than this machine can allocate. Use a shorter "
-            "window_length (windows longer than the series are all padding)."
-        ) from None
+        raise WindowMemoryError(message) from None
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):
@@ -483,6 +513,28 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             self._sklearn_output_config = {}
         self._sklearn_output_config["transform"] = transform
         return self
+
+    # -- persistence: pandas scalars as plain values, which skops can load --------
+
+    _PLAIN_ATTRIBUTES = ("last_label_", "_first_label", "_history_step")
+
+    def __getstate__(self):
+        # object.__getstate__ may hand back the live __dict__: never edit it.
+        state = dict(super().__getstate__())
+        for name in self._PLAIN_ATTRIBUTES:
+            plain = to_plain(state.get(name))
+            if plain is not None:
+                state[f"_plain{name}"] = plain
+                del state[name]
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        for name in self._PLAIN_ATTRIBUTES:
+            plain = state.pop(f"_plain{name}", None)
+            if plain is not None:
+                state[name] = from_plain(plain)
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

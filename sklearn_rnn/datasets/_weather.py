@@ -278,6 +278,15 @@ def load_weather(
             f"columns {selected}. Got {target!r} instead. Pass a target from that "
             "list, or add it to 'columns'."
         )
+    if return_X_y and selected == [target]:
+        raise ValueError(
+            f"load_weather(columns={selected!r}, return_X_y=True) would return an X "
+            f"with no columns: the target {target!r} is y, not a column of X. Add "
+            "input columns, such as columns=['temp', 'dewp', 'humid'], or, to "
+            "forecast the series from its own past, load the frame "
+            "(return_X_y=False) and pair it with its future values: "
+            f"make_supervised(frame, target={target!r})."
+        )
 
     import pandas as pd
 
