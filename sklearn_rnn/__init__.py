@@ -7,6 +7,7 @@ forecaster is fitted or unpickled.
 from ._calendar import CalendarFeatures
 from ._conformal import ConformalForecaster
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
+from ._onnx import to_onnx
 from ._supervised import make_supervised
 from ._window import ShortHistoryWarning, WindowTransformer
 
@@ -21,5 +22,6 @@ __all__ = [
     "SimpleRNNForecaster",
     "WindowTransformer",
     "make_supervised",
+    "to_onnx",
     "__version__",
 ]
