@@ -50,8 +50,8 @@ from sklearn_rnn import (
 )
 from sklearn_rnn.datasets import load_weather
 
-QUICK = False
 # sphinx_gallery_start_ignore
+QUICK = False
 # Quick mode (SKLEARN_RNN_QUICK=1): a short series and tiny models, for the
 # tests and the documentation build; the figures are also saved as PNG files.
 import os  # noqa: E402
@@ -73,8 +73,10 @@ LEVELS = [0.1, 0.5, 0.9]
 WINDOW = 24
 
 frame = load_weather("EWR")[["temp", "dewp", "humid", "pressure", "wind_speed"]]
+# sphinx_gallery_start_ignore
 if QUICK:
     frame = frame.iloc[:1500]
+# sphinx_gallery_end_ignore
 angle = 2 * np.pi * frame.index.hour / 24
 frame = frame.assign(hour_sin=np.sin(angle), hour_cos=np.cos(angle))
 X, y = make_supervised(frame, target="temp", horizon=HORIZON)
@@ -99,7 +101,11 @@ print(f"test on {len(X) - n_fit} rows: {X.index[n_fit]:%Y-%m-%d} onwards")
 # row into the window of the 24 hours that end at it. The forecaster's head
 # has one output per lead time and level; its forecasts are sorted per lead
 # time, so the 10 % forecast never lies above the 90 % one.
-network = dict(hidden_size=8, max_epochs=2) if QUICK else {}
+network = {}
+# sphinx_gallery_start_ignore
+if QUICK:
+    network = dict(hidden_size=8, max_epochs=2)
+# sphinx_gallery_end_ignore
 model = make_pipeline(
     WindowTransformer(WINDOW),
     LSTMForecaster(
@@ -126,7 +132,11 @@ print(f"quantile forecasts: shape {bands.shape} (rows, lead times, levels)")
 # ``HistGradientBoostingRegressor`` forecasts one quantile of one target per
 # model, so the 10 % and 90 % forecasts of four lead times take eight models.
 # They read the same 24-hour windows, flattened into 24 x 7 columns.
-trees = {"max_iter": 10} if QUICK else {}
+trees = {}
+# sphinx_gallery_start_ignore
+if QUICK:
+    trees = {"max_iter": 10}
+# sphinx_gallery_end_ignore
 start = time.perf_counter()
 tree_bands = np.empty((len(X) - n_fit, len(HORIZON), 2))
 for j, column in enumerate(y.columns):

@@ -419,7 +419,12 @@ def test_split_conformal_recipe_from_the_guide_covers_the_test_block():
 
 
 def test_quantile_example_runs_in_quick_mode(tmp_path):
-    env = dict(os.environ, SKLEARN_RNN_QUICK="1", MPLBACKEND="Agg")
+    env = dict(
+        os.environ,
+        SKLEARN_RNN_QUICK="1",
+        MPLBACKEND="Agg",
+        SKLEARN_RNN_OUTPUT_DIR=str(tmp_path),
+    )
     result = subprocess.run(
         [
             sys.executable,
@@ -428,8 +433,6 @@ def test_quantile_example_runs_in_quick_mode(tmp_path):
             "-W",
             "error::RuntimeWarning",
             str(ROOT / "examples" / "plot_quantile_forecast.py"),
-            "--output-dir",
-            str(tmp_path),
         ],
         capture_output=True,
         text=True,
