@@ -7,6 +7,7 @@ forecaster is fitted or unpickled.
 from ._calendar import CalendarFeatures
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._onnx import to_onnx
+from ._skops import skops_trusted_types
 from ._supervised import make_supervised
 from ._window import WindowTransformer
 
@@ -19,6 +20,7 @@ __all__ = [
     "SimpleRNNForecaster",
     "WindowTransformer",
     "make_supervised",
+    "skops_trusted_types",
     "to_onnx",
     "__version__",
 ]
