@@ -50,9 +50,9 @@ def test_quantile_forecaster_needs_no_other_type():
     sio = pytest.importorskip("skops.io")
     rng = np.random.default_rng(0)
     windows = rng.normal(size=(60, 4, 2))
-    model = GRUForecaster(
-        hidden_size=4, max_epochs=2, random_state=0, loss="quantile", quantile=[0.1, 0.9]
-    ).fit(windows, windows[:, -1, :])
+    settings = dict(hidden_size=4, max_epochs=2, random_state=0)
+    model = GRUForecaster(**settings, loss="quantile", quantile=[0.1, 0.9])
+    model.fit(windows, windows[:, -1, :])
     untrusted = sio.get_untrusted_types(data=sio.dumps(model))
     assert untrusted == ["sklearn_rnn._forecasters.GRUForecaster"]
     assert set(untrusted) <= set(skops_trusted_types())
@@ -70,9 +70,8 @@ def test_trusted_types_name_importable_classes():
 # MLflow's own remarks on type hints and environments are not ours to fix.
 @pytest.mark.filterwarnings("ignore::UserWarning:mlflow.*")
 def test_mlflow_log_model_round_trip(fitted_pipeline, tmp_path, monkeypatch):
-    mlflow = pytest.importorskip("mlflow")
-    import mlflow.pyfunc
-    import mlflow.sklearn
+    pytest.importorskip("mlflow.sklearn")
+    import mlflow
 
     pipe, X = fitted_pipeline
     # A local file store keeps the test offline; MLflow 3 asks to opt in to it.
