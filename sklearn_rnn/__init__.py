@@ -8,6 +8,7 @@ from ._calendar import CalendarFeatures
 from ._conformal import ConformalForecaster
 from ._forecasters import GRUForecaster, LSTMForecaster, SimpleRNNForecaster
 from ._onnx import to_onnx
+from ._skops import skops_trusted_types
 from ._supervised import make_supervised
 from ._window import ShortHistoryWarning, WindowTransformer
 
@@ -22,6 +23,7 @@ __all__ = [
     "SimpleRNNForecaster",
     "WindowTransformer",
     "make_supervised",
+    "skops_trusted_types",
     "to_onnx",
     "__version__",
 ]

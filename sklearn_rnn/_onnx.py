@@ -19,9 +19,6 @@ from ._validation import check_float32_range, validate_windows
 
 # The torch.export-based exporter writes opset 18 and later.
 _MIN_OPSET = 18
-# Cells that torch exports as ONNX recurrent operators, which run windows of any
-# length; the simple RNN is unrolled over a fixed number of steps.
-_FREE_LENGTH_CELLS = ("lstm", "gru")
 _EXTRA_HINT = 'Install them with: pip install "sklearn-rnn[onnx]"'
 
 
@@ -73,27 +70,18 @@ def _import_exporter():
 
 
 def _sample_windows(estimator, X):
-    """Float32 windows to trace with, at least two of them, and the window length.
+    """Float32 windows to trace with, at least two of them (the batch stays free).
 
-    Without `X` the window length stays free in the graph.
+    The window length of `X` becomes the graph's: torch.export fixes the number
+    of time steps of a recurrent layer.
     """
-    n_features = estimator.n_features_in_
     if X is None:
-        if estimator._module_config["cell"] not in _FREE_LENGTH_CELLS:
-            raise ValueError(
-                f"to_onnx of a {type(estimator).__name__} needs sample windows X: "
-                "the exporter unrolls its recurrent layer over the time steps, so "
-                "the graph's window length must be fixed. Pass windows of the "
-                "length you will run, for example to_onnx(model, X_windows[-10:])."
-            )
-        return np.zeros((2, 4, n_features), dtype=np.float32), None
-    X = validate_windows(estimator, X, reset=False)
-    if len(X) == 0:
         raise ValueError(
-            "X of to_onnx must hold at least one window, to fix the graph's window "
-            f"length; got shape {X.shape}. Pass some training windows, or X=None "
-            "for a graph that accepts any window length."
+            "X of to_onnx must be sample windows (n_samples, window_length, "
+            "n_features) without missing values; got None. The graph's window "
+            "length is fixed by them, for example to_onnx(model, windows[-10:])."
         )
+    X = validate_windows(estimator, X, reset=False)
     missing = ~np.isfinite(X).reshape(len(X), -1).all(axis=1)
     if missing.any():
         rows = np.flatnonzero(missing)
@@ -108,7 +96,7 @@ def _sample_windows(estimator, X):
     sample = np.ascontiguousarray(X[:2], dtype=np.float32)
     if len(sample) < 2:
         sample = np.concatenate([sample, sample])
-    return sample, X.shape[1]
+    return sample
 
 
 def _central_levels(levels):
@@ -201,7 +189,7 @@ def _metadata(model, estimator, window_length):
         "estimator": type(estimator).__name__,
         "n_features": str(estimator.n_features_in_),
         "n_outputs": str(estimator.n_outputs_),
-        "window_length": "any" if window_length is None else str(window_length),
+        "window_length": str(window_length),
         "quantile_levels": "" if levels is None else ",".join(map(repr, levels)),
     }
     onnx.helper.set_model_props(model, entries)
@@ -214,7 +202,7 @@ def _metadata(model, estimator, window_length):
     )
 
 
-def to_onnx(estimator, X=None, *, opset=None):
+def to_onnx(estimator, X, *, opset=None):
     """Export a fitted forecaster to an ONNX model that forecasts as `predict` does.
 
     The graph holds the network, the input standardization, the baseline and
@@ -228,9 +216,11 @@ def to_onnx(estimator, X=None, *, opset=None):
         A fitted forecaster (for a pipeline, its last step ``pipe[-1]``; window
         the series rows with ``pipe[:-1].transform(rows)`` before running the
         graph).
-    X : array-like of shape (n_samples, window_length, n_features), default=None
-        Sample windows without missing values. They fix the window length of
-        the graph's input; with None, the graph accepts windows of any length.
+    X : array-like of shape (n_samples, window_length, n_features)
+        Sample windows without missing values, such as a few training windows
+        with full history. Their length becomes the graph's window length (the
+        exporter fixes the number of time steps of recurrent layers); the
+        number of windows stays free.
     opset : int, default=None
         ONNX opset to write, at least 18; None for the exporter's default.
 
@@ -253,7 +243,8 @@ def to_onnx(estimator, X=None, *, opset=None):
     sklearn.exceptions.NotFittedError
         If `estimator` is not fitted.
     ValueError
-        If `X` holds NaN or infinite values, or `opset` is below 18.
+        If `X` is missing or holds NaN or infinite values, or `opset` is
+        below 18.
 
     Examples
     --------
@@ -263,8 +254,8 @@ def to_onnx(estimator, X=None, *, opset=None):
     >>> windows = rng.normal(size=(64, 5, 2))
     >>> model = GRUForecaster(hidden_size=4, max_epochs=2, random_state=0)
     >>> model = model.fit(windows, windows[:, -1, 0])
-    >>> onnx_model = to_onnx(model, windows)  # doctest: +SKIP
-    >>> [output.name for output in onnx_model.graph.output]  # doctest: +SKIP
+    >>> onnx_model = to_onnx(model, windows[:10])
+    >>> [output.name for output in onnx_model.graph.output]
     ['forecast']
     """
     _check_estimator(estimator)
@@ -272,26 +263,27 @@ def to_onnx(estimator, X=None, *, opset=None):
     _import_exporter()
     import torch
 
-    sample, window_length = _sample_windows(estimator, X)
+    sample = _sample_windows(estimator, X)
     module = _forecast_module(estimator)
-    dynamic = {0: torch.export.Dim("n_windows", min=1)}
-    if window_length is None:
-        dynamic[1] = torch.export.Dim("window_length", min=1)
     outputs = ["forecast"]
     if estimator._quantile_levels is not None:
         outputs.append("quantiles")
+    # torch.export first, by hand: the ONNX exporter would otherwise fall back
+    # to other tracers when it fails, and those may fix the batch size.
+    batch = ({0: torch.export.Dim("n_windows", min=1)},)
     with _quiet_exporter(), torch.no_grad():
+        program = torch.export.export(
+            module, (torch.from_numpy(sample),), dynamic_shapes=batch, strict=False
+        )
         program = torch.onnx.export(
-            module,
-            (torch.from_numpy(sample),),
+            program,
             dynamo=True,
             input_names=["windows"],
             output_names=outputs,
-            dynamic_shapes=(dynamic,),
             opset_version=opset,
             verbose=False,
             optimize=True,
         )
     model = program.model_proto
-    _metadata(model, estimator, window_length)
+    _metadata(model, estimator, sample.shape[1])
     return model
