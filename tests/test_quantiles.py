@@ -369,6 +369,8 @@ def test_interval_around_the_persistence_baseline_covers_held_out_steps():
 
 
 @pytest.mark.slow
+# MAPIE predicts on blocks of rows that do not continue the fitted ones.
+@pytest.mark.filterwarnings("ignore::sklearn_rnn.ShortHistoryWarning")
 def test_mapie_time_series_regressor_wraps_a_fitted_pipeline():
     mapie_regression = pytest.importorskip("mapie.regression")
     X, y = make_supervised(_hourly_frame(600), target="temp", horizon=1)
