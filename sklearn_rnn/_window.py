@@ -29,11 +29,18 @@ from ._time_axis import (
     pandas_index,
     to_plain,
 )
-from ._validation import explain_empty, explain_infinity, explain_text, row_chunks
+from ._validation import explain_infinity, explain_shape, explain_text, row_chunks
 
 
 def _flattening(transformer):
-    return transformer.flatten
+    if not transformer.flatten:
+        # available_if passes this on: hasattr is still False, with a reason.
+        raise AttributeError(
+            "get_feature_names_out is available with WindowTransformer("
+            "flatten=True) only: 3-D windows (flatten=False) have no columns to "
+            "name. Set flatten=True for lag columns such as 'temp_lag_0'."
+        )
+    return True
 
 
 # Values per chunk of the overflow check: bounds its temporary mask.
@@ -109,11 +116,41 @@ def _explain_complex():
         ) from None
 
 
+@contextmanager
+def _explain_dimensions(X):
+    """Replace scikit-learn's dimension errors, which print the whole array."""
+    try:
+        yield
+    except ValueError as error:
+        text = str(error)
+        if "Expected 2D array" not in text and "Found array with dim" not in text:
+            raise
+        shape = np.shape(X) if hasattr(X, "shape") else None
+        expected = (
+            "X of WindowTransformer must be 2-D, one row per time step and one "
+            "column per feature"
+        )
+        if shape is None or len(shape) == 0:
+            got = f"got {type(X).__name__} {str(X)[:40]}"
+            fix = "Reshape your data into rows: np.asarray(X).reshape(-1, 1)."
+        elif len(shape) == 1:
+            got = f"got a 1-D array of shape {shape}"
+            fix = "Reshape your data: a single series is one column, X.reshape(-1, 1)."
+        else:
+            got = f"got {len(shape)} dimensions, shape {shape}"
+            fix = (
+                "WindowTransformer makes the windows from the series itself: pass "
+                "the rows (windows made already go straight to a forecaster)."
+            )
+        raise ValueError(f"{expected}; {got}. {fix}") from None
+
+
 def _validated(transformer, X, *, reset):
     with (
         explain_text(X, "X", transformer),
         _explain_complex(),
-        explain_empty(),
+        _explain_dimensions(X),
+        explain_shape(),
         explain_infinity(X, "X", transformer),
     ):
         # float64 is kept as it is: the cast to float32 happens once, while

@@ -119,7 +119,8 @@ def test_pandas_output_pipeline_loads_with_skops_and_forecasts_the_same():
     ]
     # The rows after the training rows continue them, before and after loading.
     assert_array_equal(loaded.predict(X[60:]), pipe.predict(X[60:]))
-    assert_array_equal(pipe.predict(X[60:]), pipe.predict(X)[60:])
+    # Batches of another size round differently: equal up to float rounding.
+    np.testing.assert_allclose(pipe.predict(X[60:]), pipe.predict(X)[60:], atol=1e-6)
 
 
 def test_forecaster_with_a_learning_rate_scheduler_loads_with_skops():
