@@ -290,6 +290,21 @@ def test_zero_rows_get_the_usual_cause(call):
         call(np.zeros((0, 2)))
 
 
+def test_score_with_a_target_of_another_length_says_which_rows():
+    windows = WindowTransformer(5).fit_transform(_hourly(40))[4:]
+    y = _hourly(40)["temp"].to_numpy()[4:]
+    model = LSTMForecaster(**CHEAP).fit(windows, y)
+    with pytest.raises(
+        ValueError,
+        match=r"y has 35 rows, but X has 36 samples \(windows\): LSTMForecaster\."
+        r"score compares one target per window",
+    ):
+        model.score(windows, y[:-1])
+    assert model.score(windows, y) == pytest.approx(
+        1 - ((y - model.predict(windows)) ** 2).sum() / ((y - y.mean()) ** 2).sum()
+    )
+
+
 def test_absurd_window_length_is_a_value_error():
     with pytest.raises(
         ValueError,
