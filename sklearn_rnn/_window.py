@@ -1,12 +1,13 @@
 """Sliding windows over a time series, one window per input row."""
 
+import functools
+import types
 from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
@@ -32,15 +33,31 @@ from ._time_axis import (
 from ._validation import explain_infinity, explain_shape, explain_text, row_chunks
 
 
-def _flattening(transformer):
+def _check_flattening(transformer):
     if not transformer.flatten:
-        # available_if passes this on: hasattr is still False, with a reason.
         raise AttributeError(
             "get_feature_names_out is available with WindowTransformer("
             "flatten=True) only: 3-D windows (flatten=False) have no columns to "
             "name. Set flatten=True for lag columns such as 'temp_lag_0'."
         )
-    return True
+
+
+class _if_flattening:
+    """A method offered only with ``flatten=True``, like sklearn's available_if.
+
+    Unlike available_if, the AttributeError that says why is the one the caller
+    sees. On the class the plain function is returned, for introspection.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, transformer, owner=None):
+        if transformer is None:
+            return self.method
+        _check_flattening(transformer)
+        return types.MethodType(self.method, transformer)
 
 
 # Values per chunk of the overflow check: bounds its temporary mask.
@@ -450,7 +467,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             return windows.reshape(n_samples, self.window_length * n_features)
         return windows
 
-    @available_if(_flattening)
+    @_if_flattening
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, available with ``flatten=True``.
 

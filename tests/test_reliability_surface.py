@@ -371,3 +371,12 @@ def test_hostile_probe_runs_and_classifies():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 cases:" in result.stdout
+
+
+def test_lag_names_of_3d_windows_say_why_they_are_missing():
+    transformer = WindowTransformer(3).fit(_hourly(10))
+    assert not hasattr(transformer, "get_feature_names_out")
+    with pytest.raises(AttributeError, match=r"available with .*flatten=True\) only"):
+        transformer.get_feature_names_out()
+    flat = WindowTransformer(2, flatten=True).fit(_hourly(10))
+    assert list(flat.get_feature_names_out())[-1] == "wind_lag_0"
