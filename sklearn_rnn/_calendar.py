@@ -10,7 +10,7 @@ from sklearn.utils.validation import (
 
 from ._compat import InvalidParameterError, _get_output_config
 from ._time_axis import check_no_missing_labels, check_no_time_columns, is_dataframe
-from ._validation import explain_empty, explain_infinity, explain_text
+from ._validation import explain_infinity, explain_shape, explain_text
 
 _FEATURES = ("hour_of_day", "day_of_year")
 
@@ -232,7 +232,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             check_no_time_columns(X, "X", "CalendarFeatures")
         with (
             explain_text(X, "X", self),
-            explain_empty(),
+            explain_shape(),
             explain_infinity(X, "X", self),
         ):
             return validate_data(

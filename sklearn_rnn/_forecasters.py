@@ -478,6 +478,39 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         y_pred = self._forecast(X)
         return y_pred[:, 0, :] if self._y_1d else y_pred
 
+    def score(self, X, y, sample_weight=None):
+        """Return the coefficient of determination R² of the forecasts of `X`.
+
+        As for any scikit-learn regressor, after one check: `y` must hold one
+        target row per window of `X`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or \
+                (n_samples, n_features)
+            Windows, as for :meth:`fit`.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            True targets, one row per window.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the windows in the score.
+
+        Returns
+        -------
+        score : float
+            R² of ``self.predict(X)`` against `y`.
+        """
+        from sklearn.metrics import r2_score
+
+        y_pred = self.predict(X)
+        n_rows = len(y) if hasattr(y, "__len__") else None
+        if n_rows is not None and n_rows != len(y_pred):
+            raise ValueError(
+                f"y has {n_rows} rows, but X has {len(y_pred)} samples (windows): "
+                f"{self._name()}.score compares one target per window. Pass the y "
+                "made from the same rows as X, for example by make_supervised."
+            )
+        return r2_score(y, y_pred, sample_weight=sample_weight)
+
     def __sklearn_is_fitted__(self):
         # validate_data sets n_features_in_ before training starts; only a
         # trained network makes the estimator fitted.

@@ -50,7 +50,8 @@ def _check_horizons(horizon, n_rows):
     if len(set(horizons)) < len(horizons):
         raise InvalidParameterError(
             "The 'horizon' parameter of make_supervised must not repeat a horizon "
-            f"(each gives one target column). Got {list(horizons)}."
+            f"(each gives one target column). Got {list(horizons)}; pass each "
+            f"once: {sorted(set(horizons))}."
         )
     longest = max(horizons)
     if longest >= n_rows:
@@ -68,7 +69,8 @@ def _target_position(data, target, columns):
             return list(columns).index(target)
         raise InvalidParameterError(
             f"The 'target' parameter of make_supervised must name a column of data. "
-            f"Got {target!r}; the columns are {list(columns)}."
+            f"Got {target!r}; the columns are {list(columns)}. Pass one of them "
+            "(names are case-sensitive)."
         )
     n_columns = data.shape[1]
     if (

@@ -10,6 +10,7 @@ from sklearn.utils.validation import (
 )
 
 from ._compat import _check_feature_names
+from ._time_axis import check_no_time_columns, is_dataframe
 
 _FLOAT_DTYPES = (np.float32, np.float64)
 # Bound on the temporary boolean masks of the NaN scans (values per chunk).
@@ -53,8 +54,8 @@ _EMPTY_HINT = (
 
 
 @contextmanager
-def explain_empty():
-    """Add the usual cause and fix to scikit-learn's message for zero rows.
+def explain_shape(input_name="X"):
+    """Add the input, the usual cause and the fix to scikit-learn's shape messages.
 
     scikit-learn's wording is kept first: its estimator checks look for it.
     """
@@ -62,9 +63,15 @@ def explain_empty():
         yield
     except ValueError as error:
         message = str(error)
-        if "Found array with 0 sample(s)" not in message:
+        if "Found array with 0 sample(s)" in message:
+            hint = f" {input_name} has no rows." + _EMPTY_HINT
+        elif "Found array with 0 feature(s)" in message:
+            hint = f" {input_name} has no columns: pass at least one feature column."
+        elif "features, but" in message and "is expecting" in message:
+            hint = " Pass the same columns, in the same order, as during fit."
+        else:
             raise
-        raise ValueError(message + _EMPTY_HINT) from None
+        raise ValueError(message + hint) from None
 
 
 def _infinity_position(data):
@@ -153,6 +160,8 @@ def validate_windows(estimator, X, *, reset):
     name = type(estimator).__name__
     if not hasattr(X, "columns"):
         X = _describe_input(X, "X", estimator)
+    elif is_dataframe(X):
+        check_no_time_columns(X, "X", name)
     if X.ndim > 3 or X.ndim < 2:
         raise ValueError(
             f"X of {name} must be 2-D (n_samples, n_features) or 3-D (n_samples, "
@@ -163,13 +172,13 @@ def validate_windows(estimator, X, *, reset):
         )
     if X.ndim != 3:
         # Feature names, n_features_in_ and sklearn's wording for 1-D input.
-        with explain_text(X, "X", estimator), explain_empty():
+        with explain_text(X, "X", estimator), explain_shape():
             X = validate_data(
                 estimator, X, reset=reset, dtype=_FLOAT_DTYPES, ensure_all_finite=False
             )
         return X[:, np.newaxis, :]
 
-    with explain_text(X, "X", estimator), explain_empty():
+    with explain_text(X, "X", estimator), explain_shape():
         X = check_array(
             X,
             dtype=_FLOAT_DTYPES,
@@ -203,7 +212,10 @@ def validate_target(y, n_samples, estimator):
     """Return `y` as a 2-D float64 array with one row per window, and if it was 1-D."""
     name = type(estimator).__name__
     if y is None:
-        raise ValueError(f"{name} requires y to be passed, but the target y is None.")
+        raise ValueError(
+            f"{name} requires y to be passed, but the target y is None. Pass the "
+            "targets, one per window, for example as made by make_supervised."
+        )
     y = _describe_input(y, "y", estimator)
     with explain_text(y, "y", estimator):
         y = check_array(
@@ -225,7 +237,8 @@ def validate_target(y, n_samples, estimator):
     if y.ndim == 2 and y.shape[1] == 0:
         raise ValueError(
             f"y of {name} has 0 columns (shape {y.shape}); it needs at least one "
-            "target column."
+            "target column. Pass y with one column per horizon, as "
+            "make_supervised returns it."
         )
     if len(y) != n_samples:
         raise ValueError(

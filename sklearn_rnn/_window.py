@@ -1,5 +1,7 @@
 """Sliding windows over a time series, one window per input row."""
 
+import functools
+import types
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -7,7 +9,6 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
@@ -30,7 +31,7 @@ from ._time_axis import (
     pandas_index,
     to_plain,
 )
-from ._validation import explain_empty, explain_infinity, explain_text, row_chunks
+from ._validation import explain_infinity, explain_shape, explain_text, row_chunks
 
 
 class ShortHistoryWarning(UserWarning):
@@ -43,8 +44,31 @@ class ShortHistoryWarning(UserWarning):
     """
 
 
-def _flattening(transformer):
-    return transformer.flatten
+def _check_flattening(transformer):
+    if not transformer.flatten:
+        raise AttributeError(
+            "get_feature_names_out is available with WindowTransformer("
+            "flatten=True) only: 3-D windows (flatten=False) have no columns to "
+            "name. Set flatten=True for lag columns such as 'temp_lag_0'."
+        )
+
+
+class _if_flattening:
+    """A method offered only with ``flatten=True``, like sklearn's available_if.
+
+    Unlike available_if, the AttributeError that says why is the one the caller
+    sees. On the class the plain function is returned, for introspection.
+    """
+
+    def __init__(self, method):
+        self.method = method
+        functools.update_wrapper(self, method)
+
+    def __get__(self, transformer, owner=None):
+        if transformer is None:
+            return self.method
+        _check_flattening(transformer)
+        return types.MethodType(self.method, transformer)
 
 
 # Values per chunk of the overflow check: bounds its temporary mask.
@@ -120,11 +144,41 @@ def _explain_complex():
         ) from None
 
 
+@contextmanager
+def _explain_dimensions(X):
+    """Replace scikit-learn's dimension errors, which print the whole array."""
+    try:
+        yield
+    except ValueError as error:
+        text = str(error)
+        if "Expected 2D array" not in text and "Found array with dim" not in text:
+            raise
+        shape = np.shape(X) if hasattr(X, "shape") else None
+        expected = (
+            "X of WindowTransformer must be 2-D, one row per time step and one "
+            "column per feature"
+        )
+        if shape is None or len(shape) == 0:
+            got = f"got {type(X).__name__} {str(X)[:40]}"
+            fix = "Reshape your data into rows: np.asarray(X).reshape(-1, 1)."
+        elif len(shape) == 1:
+            got = f"got a 1-D array of shape {shape}"
+            fix = "Reshape your data: a single series is one column, X.reshape(-1, 1)."
+        else:
+            got = f"got {len(shape)} dimensions, shape {shape}"
+            fix = (
+                "WindowTransformer makes the windows from the series itself: pass "
+                "the rows (windows made already go straight to a forecaster)."
+            )
+        raise ValueError(f"{expected}; {got}. {fix}") from None
+
+
 def _validated(transformer, X, *, reset):
     with (
         explain_text(X, "X", transformer),
         _explain_complex(),
-        explain_empty(),
+        _explain_dimensions(X),
+        explain_shape(),
         explain_infinity(X, "X", transformer),
     ):
         # float64 is kept as it is: the cast to float32 happens once, while
@@ -465,7 +519,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             stacklevel=3,
         )
 
-    @available_if(_flattening)
+    @_if_flattening
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, available with ``flatten=True``.
 
