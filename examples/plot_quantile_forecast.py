@@ -43,6 +43,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 
 from sklearn_rnn import (
+    CalendarFeatures,
     ConformalForecaster,
     LSTMForecaster,
     WindowTransformer,
@@ -77,8 +78,6 @@ frame = load_weather("EWR")[["temp", "dewp", "humid", "pressure", "wind_speed"]]
 if QUICK:
     frame = frame.iloc[:1500]
 # sphinx_gallery_end_ignore
-angle = 2 * np.pi * frame.index.hour / 24
-frame = frame.assign(hour_sin=np.sin(angle), hour_cos=np.cos(angle))
 X, y = make_supervised(frame, target="temp", horizon=HORIZON)
 print(f"{len(X)} hourly rows; targets {list(y.columns)}")
 
@@ -97,7 +96,7 @@ print(f"test on {len(X) - n_fit} rows: {X.index[n_fit]:%Y-%m-%d} onwards")
 # %%
 # One network, three quantiles, four lead times
 # ---------------------------------------------
-# The pipeline scales the inputs (on the training rows only) and turns each
+# The pipeline adds the hour of day from the index and turns each
 # row into the window of the 24 hours that end at it. The forecaster's head
 # has one output per lead time and level; its forecasts are sorted per lead
 # time, so the 10 % forecast never lies above the 90 % one.
@@ -107,6 +106,7 @@ if QUICK:
     network = dict(hidden_size=8, max_epochs=2)
 # sphinx_gallery_end_ignore
 model = make_pipeline(
+    CalendarFeatures(["hour_of_day"]),
     WindowTransformer(WINDOW),
     LSTMForecaster(
         loss="quantile",
@@ -142,6 +142,7 @@ tree_bands = np.empty((len(X) - n_fit, len(HORIZON), 2))
 for j, column in enumerate(y.columns):
     for k, level in enumerate([0.1, 0.9]):
         reference = make_pipeline(
+            CalendarFeatures(["hour_of_day"]),
             WindowTransformer(WINDOW, flatten=True),
             HistGradientBoostingRegressor(
                 loss="quantile", quantile=level, random_state=0, **trees
@@ -167,6 +168,7 @@ tree_seconds = time.perf_counter() - start
 def adaptive_model():
     return ConformalForecaster(
         make_pipeline(
+            CalendarFeatures(["hour_of_day"]),
             WindowTransformer(WINDOW),
             LSTMForecaster(
                 loss="quantile", quantile=[0.1, 0.9], random_state=0, **network

@@ -7,20 +7,25 @@ and skorch lives in :mod:`sklearn_rnn._network`, imported inside ``fit``,
 estimators does not need it.
 """
 
-import functools
-import math
-import types
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._baseline import BaselineEncoding, fit_encoding, training_target
-from ._compat import Interval, InvalidParameterError, StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._docstrings import fill_shared_sections
+from ._methods import available_if_explained, unchanged_on_failure
+from ._parameters import (
+    ARCHITECTURE,
+    check_continuation,
+    check_parameters,
+    draw_seeds,
+    has_quantiles,
+    n_validation,
+    setting,
+)
 from ._validation import (
     check_float32_range,
     leading_padding,
@@ -31,81 +36,6 @@ from ._validation import (
 
 _OPTIMIZERS = {"adam", "adamw", "sgd", "rmsprop"}
 _LOSSES = {"absolute_error", "squared_error", "quantile"}
-# Integer parameters: bools are ints to Python, never to a user.
-_INT_PARAMETERS = (
-    "hidden_size",
-    "num_layers",
-    "max_epochs",
-    "batch_size",
-    "patience",
-    "n_threads",
-    "highway",
-)
-# Parameters that shape the network or what it learns: a warm start cannot
-# change them.
-_ARCHITECTURE = (
-    "hidden_size",
-    "num_layers",
-    "highway",
-    "optimizer",
-    "baseline",
-    "device",
-)
-
-
-def _has_quantiles(estimator):
-    """`predict_quantiles` follows what was fitted, or before fit, the settings."""
-    fitted = estimator.__sklearn_is_fitted__()
-    if fitted and estimator._quantile_levels is not None:
-        return True
-    if not fitted and estimator.loss == "quantile":
-        return True
-    loss = estimator._fitted_settings["loss"] if fitted else estimator.loss
-    raise AttributeError(
-        f"predict_quantiles needs a {type(estimator).__name__} "
-        f"{'fitted' if fitted else 'set'} with loss='quantile'; this one "
-        f"{'was fitted' if fitted else 'is set'} with loss={loss!r}. Set "
-        "loss='quantile' and the levels, for example quantile=[0.1, 0.5, 0.9], "
-        "then fit again."
-    )
-
-
-class _if_quantiles:
-    """A method offered only where `_has_quantiles` holds, like sklearn's available_if.
-
-    Unlike available_if, the AttributeError that says why is the one the caller
-    sees. On the class the plain function is returned, for introspection.
-    """
-
-    def __init__(self, method):
-        self.method = method
-        functools.update_wrapper(self, method)
-
-    def __get__(self, estimator, owner=None):
-        if estimator is None:
-            return self.method
-        _has_quantiles(estimator)
-        return types.MethodType(self.method, estimator)
-
-
-@contextmanager
-def _unchanged_on_failure(estimator):
-    """Give `estimator` its attributes back if the block raises (Ctrl-C too).
-
-    Training works on a new network, or a copy of the fitted one, so restoring
-    the attribute dict restores everything.
-    """
-    before = dict(estimator.__dict__)
-    try:
-        yield
-    except BaseException:
-        estimator.__dict__.clear()
-        estimator.__dict__.update(before)
-        raise
-
-
-def _is_number(value):
-    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
 
 
 class _RecurrentForecaster(RegressorMixin, BaseEstimator):
@@ -193,88 +123,6 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
     def _name(self):
         return type(self).__name__
 
-    def _check_parameters(self):
-        """Checks the declared constraints cannot express; return the quantiles."""
-        for name in (*_INT_PARAMETERS, "baseline"):
-            value = getattr(self, name)
-            if isinstance(value, bool | np.bool_):
-                expected = (
-                    "'auto', a feature position or None"
-                    if name == "baseline"
-                    else "an int"
-                )
-                raise InvalidParameterError(
-                    f"The '{name}' parameter of {self._name()} must be {expected}. "
-                    f"Got the boolean {value!r} instead."
-                )
-        return self._quantiles()
-
-    def _quantiles(self):
-        """The sorted quantile levels the network forecasts, or None for one value."""
-        if self.loss != "quantile":
-            return None
-        levels = self.quantile
-        if isinstance(levels, np.ndarray) and levels.ndim == 0:
-            levels = levels.item()
-        levels = [levels] if _is_number(levels) else list(levels)
-        if not levels or not all(_is_number(q) and 0 < q < 1 for q in levels):
-            raise InvalidParameterError(
-                f"The 'quantile' parameter of {self._name()} must be a float in "
-                f"(0, 1) or a non-empty sequence of them. Got {self.quantile!r} "
-                "instead."
-            )
-        if len(set(levels)) < len(levels):
-            raise InvalidParameterError(
-                f"The 'quantile' parameter of {self._name()} must not repeat a "
-                f"level. Got {self.quantile!r} instead."
-            )
-        return tuple(sorted(float(q) for q in levels))
-
-    def _n_validation(self, n_samples):
-        """Number of trailing windows held out for early stopping (0 for none)."""
-        if self.patience is None or self.validation_fraction is None:
-            return 0
-        n_valid = math.ceil(self.validation_fraction * n_samples)
-        if n_samples - n_valid < 1:
-            raise ValueError(
-                f"{self._name()} cannot hold out a validation tail: "
-                f"validation_fraction={self.validation_fraction} of {n_samples} "
-                f"sample(s) leaves {n_samples - n_valid} for training. Pass more "
-                "windows, or set patience=None to train on all windows without "
-                "early stopping."
-            )
-        return n_valid
-
-    def _seeds(self):
-        """Three seeds (weights, dropout, shuffling) drawn from `random_state`.
-
-        None draws from fresh OS entropy rather than NumPy's global generator, so
-        fitting never moves the caller's random state.
-        """
-        if self.random_state is None:
-            return np.random.default_rng().integers(2**31 - 1, size=3).tolist()
-        rng = check_random_state(self.random_state)
-        return rng.randint(2**31 - 1, size=3).tolist()
-
-    def _check_continuation(self, config, quantiles):
-        fitted = self._fitted_settings
-        changed = [
-            name
-            for name in _ARCHITECTURE
-            if _setting(getattr(self, name)) != fitted[name]
-        ]
-        if quantiles != fitted["quantiles"]:
-            changed.append("loss/quantile")
-        if config["n_outputs"] != self._module_config["n_outputs"]:
-            changed.append("the number of outputs")
-        if changed:
-            raise ValueError(
-                f"warm_start=True continues the fitted network of {self._name()}, "
-                f"but {', '.join(changed)} changed since it was fitted; those need a "
-                "new network. Restore them, or set warm_start=False to train a new "
-                "one."
-            )
-
     def _network_config(self, X, y, quantiles):
         return {
             "cell": self._cell,
@@ -289,7 +137,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
     def _training_spec(self, n_valid, callbacks, device, quantiles, encoding):
         from ._network import TrainingSpec
 
-        weight_seed, dropout_seed, shuffle_seed = self._seeds()
+        weight_seed, dropout_seed, shuffle_seed = draw_seeds(self)
         continuing = self.warm_start and self.__sklearn_is_fitted__()
         if continuing:
             # Fresh dropout noise and shuffling order for the continued epochs.
@@ -341,18 +189,18 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self : object
             The fitted forecaster.
         """
-        with _unchanged_on_failure(self):
+        with unchanged_on_failure(self):
             self._fit(X, y, sample_weight)
         return self
 
     def _fit(self, X, y, sample_weight):
-        quantiles = self._check_parameters()
+        quantiles = check_parameters(self)
         continuing = self.warm_start and self.__sklearn_is_fitted__()
         X = validate_windows(self, X, reset=not continuing)
         y, y_1d = validate_target(y, X.shape[0], self)
         check_float32_range(X, self)
         n_pad = leading_padding(X)
-        n_valid = self._n_validation(len(X))
+        n_valid = n_validation(self, len(X))
         sample_weight = validate_sample_weight(sample_weight, len(X), n_valid, self)
         config = self._network_config(X, y, quantiles)
         from . import _network
@@ -367,7 +215,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         )
         n_train = len(X) - n_valid
         if continuing:
-            self._check_continuation(config, quantiles)
+            check_continuation(self, config, quantiles)
             encoding, warm = self._encoding, (self.module_, self._optimizer_state)
         else:
             batch = min(int(self.batch_size), n_train)
@@ -401,7 +249,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self._y_1d = y_1d
         self._quantile_levels = quantiles
         self._fitted_settings = {
-            **{name: _setting(getattr(self, name)) for name in _ARCHITECTURE},
+            **{name: setting(getattr(self, name)) for name in ARCHITECTURE},
             "loss": self.loss,
             "quantiles": quantiles,
         }
@@ -456,7 +304,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             y_pred = y_pred[:, :, central].mean(axis=-1)
         return y_pred[:, 0] if self._y_1d else y_pred
 
-    @_if_quantiles
+    @available_if_explained(has_quantiles)
     def predict_quantiles(self, X):
         """Forecast every quantile of `quantile` for each window.
 
@@ -551,11 +399,6 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             self.module_, self.device_ = module_from_arrays(
                 self._module_config, arrays, self.device_
             )
-
-
-def _setting(value):
-    """A parameter's value as compared between warm-started fits."""
-    return value if isinstance(value, str | type | None) else int(value)
 
 
 @fill_shared_sections

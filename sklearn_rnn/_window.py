@@ -1,9 +1,6 @@
 """Sliding windows over a time series, one window per input row."""
 
-import functools
-import types
 import warnings
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -11,27 +8,30 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import (
     check_is_fitted,
-    validate_data,
 )
 
 from ._compat import (
     Interval,
-    InvalidParameterError,
     _check_feature_names_in,
     _fit_context,
 )
+from ._methods import available_if_explained
+from ._series import (
+    WindowMemoryError,  # noqa: F401 (raised from here, importable from here)
+    check_fill_value,
+    check_float32_range,
+    check_frame,
+    check_window_length,
+    empty_padded,
+    validated,
+)
 from ._time_axis import (
-    as_narwhals,
-    check_no_time_columns,
-    check_not_series_or_lazy,
     check_time_axis,
-    check_unique_columns,
     continues,
     from_plain,
     pandas_index,
     to_plain,
 )
-from ._validation import explain_infinity, explain_shape, explain_text, row_chunks
 
 
 class ShortHistoryWarning(UserWarning):
@@ -51,181 +51,6 @@ def _check_flattening(transformer):
             "flatten=True) only: 3-D windows (flatten=False) have no columns to "
             "name. Set flatten=True for lag columns such as 'temp_lag_0'."
         )
-
-
-class _if_flattening:
-    """A method offered only with ``flatten=True``, like sklearn's available_if.
-
-    Unlike available_if, the AttributeError that says why is the one the caller
-    sees. On the class the plain function is returned, for introspection.
-    """
-
-    def __init__(self, method):
-        self.method = method
-        functools.update_wrapper(self, method)
-
-    def __get__(self, transformer, owner=None):
-        if transformer is None:
-            return self.method
-        _check_flattening(transformer)
-        return types.MethodType(self.method, transformer)
-
-
-# Values per chunk of the overflow check: bounds its temporary mask.
-_CHECK_CHUNK_VALUES = 1 << 16
-
-
-def _check_float32_range(copied, X, first_row=0):
-    """Raise if the float32 copy of `X` overflowed: `X` holds no infinity itself.
-
-    `first_row` is the row of the input at which `X` starts, for the message.
-    """
-    for start, block in row_chunks(copied, _CHECK_CHUNK_VALUES):
-        overflow = np.isinf(block)
-        if overflow.any():
-            row, column = (int(i) for i in np.argwhere(overflow)[0])
-            row += start
-            value = float(X[row, column])
-            row += first_row
-            raise ValueError(
-                f"X of WindowTransformer holds {value:g} at row {row}, "
-                f"column {column}: windows are float32, whose largest value is "
-                f"{np.finfo(np.float32).max:.4g}. Scale the series first, for "
-                "example with StandardScaler before WindowTransformer."
-            )
-
-
-def _check_window_length(window_length):
-    # bool is an Integral, so the declarative constraint lets True through as 1.
-    if isinstance(window_length, bool):
-        raise InvalidParameterError(
-            "The 'window_length' parameter of WindowTransformer must be an int in "
-            f"the range [1, inf). Got {window_length!r} instead."
-        )
-
-
-def _check_fill_value(fill_value):
-    """NaN (missing history) or a finite value that float32 windows can hold."""
-    if np.isnan(fill_value) or abs(fill_value) <= float(np.finfo(np.float32).max):
-        return
-    raise InvalidParameterError(
-        "The 'fill_value' parameter of WindowTransformer must be NaN or a finite "
-        f"number within float32's range (+-{np.finfo(np.float32).max:.4g}), as the "
-        f"windows are float32. Got {fill_value!r} instead. Keep NaN for the "
-        "recurrent forecasters, or use 0.0 after a StandardScaler."
-    )
-
-
-def _check_frame(X):
-    """Refuse what the array conversion would misread: names, times, Series."""
-    check_unique_columns(X, "X", "WindowTransformer")
-    wrapped = as_narwhals(X)
-    if wrapped is not None:
-        check_not_series_or_lazy(X, wrapped, "X", "WindowTransformer")
-        check_no_time_columns(wrapped, "X", "WindowTransformer")
-    elif hasattr(X, "dtypes") and hasattr(X, "columns"):
-        check_no_time_columns(X, "X", "WindowTransformer")
-
-
-@contextmanager
-def _explain_complex():
-    """Replace scikit-learn's complex-data error, which prints the whole array."""
-    try:
-        yield
-    except ValueError as error:
-        if "Complex data not supported" not in str(error):
-            raise
-        raise ValueError(
-            # The wording scikit-learn's check_complex_data looks for, kept.
-            "X of WindowTransformer must hold real numbers (Complex data not "
-            "supported); got complex values. "
-            "Pass the real part (X.real), or the real and imaginary parts as two "
-            "columns: np.hstack([X.real, X.imag])."
-        ) from None
-
-
-@contextmanager
-def _explain_dimensions(X):
-    """Replace scikit-learn's dimension errors, which print the whole array."""
-    try:
-        yield
-    except ValueError as error:
-        text = str(error)
-        if "Expected 2D array" not in text and "Found array with dim" not in text:
-            raise
-        shape = np.shape(X) if hasattr(X, "shape") else None
-        expected = (
-            "X of WindowTransformer must be 2-D, one row per time step and one "
-            "column per feature"
-        )
-        if shape is None or len(shape) == 0:
-            got = f"got {type(X).__name__} {str(X)[:40]}"
-            fix = "Reshape your data into rows: np.asarray(X).reshape(-1, 1)."
-        elif len(shape) == 1:
-            got = f"got a 1-D array of shape {shape}"
-            fix = "Reshape your data: a single series is one column, X.reshape(-1, 1)."
-        else:
-            got = f"got {len(shape)} dimensions, shape {shape}"
-            fix = (
-                "WindowTransformer makes the windows from the series itself: pass "
-                "the rows (windows made already go straight to a forecaster)."
-            )
-        raise ValueError(f"{expected}; {got}. {fix}") from None
-
-
-def _validated(transformer, X, *, reset):
-    with (
-        explain_text(X, "X", transformer),
-        _explain_complex(),
-        _explain_dimensions(X),
-        explain_shape(),
-        explain_infinity(X, "X", transformer),
-    ):
-        # float64 is kept as it is: the cast to float32 happens once, while
-        # copying into the padded series, not in an intermediate copy.
-        return validate_data(
-            transformer,
-            X,
-            reset=reset,
-            dtype=(np.float32, np.float64),
-            ensure_all_finite="allow-nan",
-        )
-
-
-class WindowMemoryError(ValueError, MemoryError):
-    """The padded series does not fit in memory: a parameter error, above all.
-
-    A ValueError for callers that catch parameter errors, and still a
-    MemoryError for those that caught what numpy raised before.
-    """
-
-
-def _physical_memory():
-    import os
-
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def _empty_padded(n_rows, n_features, window_length):
-    size = n_rows * n_features * 4
-    message = (
-        f"WindowTransformer(window_length={window_length}) needs one padded "
-        f"float32 copy of the series of {n_rows} x {n_features} values "
-        f"({size / 2**30:.3g} GiB), more than this machine can allocate. Use a "
-        "shorter window_length (windows longer than the series are all padding)."
-    )
-    have = _physical_memory()
-    # Refused before allocating: with memory overcommit, np.empty may succeed
-    # and filling the padding then gets the process killed.
-    if have is not None and size > have:
-        raise WindowMemoryError(message)
-    try:
-        return np.empty((n_rows, n_features), dtype=np.float32)
-    except MemoryError:
-        raise WindowMemoryError(message) from None
 
 
 class WindowTransformer(TransformerMixin, BaseEstimator):
@@ -398,18 +223,18 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         self : WindowTransformer
             The fitted transformer.
         """
-        _check_window_length(self.window_length)
-        _check_fill_value(self.fill_value)
-        _check_frame(X)
+        check_window_length(self.window_length)
+        check_fill_value(self.fill_value)
+        check_frame(X)
         index = pandas_index(X)
         step = check_time_axis(index, "X", "WindowTransformer")
-        values = _validated(self, X, reset=True)
+        values = validated(self, X, reset=True)
         n_history = min(len(values), self.window_length - 1)
         history = np.empty((n_history, values.shape[1]), dtype=np.float32)
         first = len(values) - n_history
         with np.errstate(over="ignore"):
             history[:] = values[first:]
-        _check_float32_range(history, values[first:], first_row=first)
+        check_float32_range(history, values[first:], first_row=first)
         self.last_rows_ = history
         self.last_label_ = None if index is None or not len(index) else index[-1]
         self._history_step = step
@@ -457,13 +282,13 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
 
     def _windows(self, X, *, use_history):
         check_is_fitted(self)
-        _check_frame(X)
+        check_frame(X)
         index = pandas_index(X)
         step = check_time_axis(index, "X", "WindowTransformer")
-        X = _validated(self, X, reset=False)
+        X = validated(self, X, reset=False)
         n_samples, n_features = X.shape
         n_pad = self.window_length - 1
-        padded = _empty_padded(n_samples + n_pad, n_features, self.window_length)
+        padded = empty_padded(n_samples + n_pad, n_features, self.window_length)
         padded[:n_pad] = self.fill_value
         fitted_step = self._history_step
         continued = use_history and continues(
@@ -475,7 +300,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         with np.errstate(over="ignore"):
             padded[n_pad:] = X
         if X.dtype != np.float32:
-            _check_float32_range(padded[n_pad:], X)
+            check_float32_range(padded[n_pad:], X)
         if use_history and n_pad and not continued:
             self._warn_if_short_of_history(index, padded[n_pad:], n_samples)
         # sliding_window_view puts the window axis last; move it before features.
@@ -519,7 +344,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
             stacklevel=3,
         )
 
-    @_if_flattening
+    @available_if_explained(_check_flattening)
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, available with ``flatten=True``.
 
