@@ -1,6 +1,7 @@
 """Conformal prediction intervals that adapt along the rows, from truths in X."""
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,6 +26,16 @@ from ._adaptive import (
     _walk_multiplicative,
 )
 from ._compat import Interval, StrOptions, _fit_context
+from ._window import ShortHistoryWarning, WindowTransformer
+
+
+def _lookback(estimator):
+    """Rows of history the estimator's windows reach back, None if unknown."""
+    steps = estimator.steps if isinstance(estimator, Pipeline) else []
+    lengths = [
+        step.window_length for _, step in steps if isinstance(step, WindowTransformer)
+    ]
+    return max(lengths) if lengths else None
 
 
 class ConformalForecaster(RegressorMixin, BaseEstimator):
@@ -303,9 +314,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             import pandas as pd
 
             joined = pd.concat([rows_after_fit, X])
-            forecast = _forecast(
-                self.estimator_, self.conformity_, self.n_outputs_, joined
-            )
+            with warnings.catch_warnings():
+                # The kept rows are only the history of X's first rows (the last
+                # window's worth, when the windows' length is known): their own
+                # windows are short, and are dropped below.
+                warnings.simplefilter("ignore", ShortHistoryWarning)
+                forecast = _forecast(
+                    self.estimator_, self.conformity_, self.n_outputs_, joined
+                )
             return forecast[len(rows_after_fit) :]
         return _forecast(self.estimator_, self.conformity_, self.n_outputs_, X)
 
@@ -437,9 +453,13 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         width = min(len(column) for column in scores)
         self.estimator_ = estimator
         # Plain arrays and labels (skops stores no pandas objects).
-        self._rows_after_fit = (
-            _frame_parts(X.iloc[n_fit:]) if _is_dataframe(X) else None
-        )
+        self._rows_after_fit = None
+        if _is_dataframe(X):
+            kept = X.iloc[n_fit:]
+            lookback = _lookback(estimator)
+            if lookback is not None:
+                kept = kept.iloc[-max(lookback - 1, 3) :]
+            self._rows_after_fit = _frame_parts(kept)
         self.conformity_ = conformity
         self.n_outputs_ = len(horizons)
         self.calibration_scores_ = np.stack([column[-width:] for column in scores])
