@@ -6,11 +6,13 @@ rows given to ``fit`` gets its history.
 """
 
 import math
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_array
 
+from ._compat import InvalidParameterError
 from ._time_axis import check_time_axis, continues
 
 # The width factor of method="multiplicative" stays within these bounds.
@@ -166,3 +168,75 @@ def _walk_multiplicative(low, high, truths, h, scores, alpha, gamma):
         half = half * factor if half > 0.0 else 0.0
         lower[t], upper[t] = centre - half, centre + half
     return lower, upper
+
+
+# -- parameters -------------------------------------------------------------
+
+
+def parse_horizons(horizon):
+    """The horizons as a tuple of ints, and whether a single int was given."""
+    if isinstance(horizon, bool):
+        raise InvalidParameterError(
+            "The 'horizon' parameter of ConformalForecaster must be an int >= 1 "
+            f"or a sequence of them, as passed to make_supervised; got {horizon!r}."
+        )
+    if isinstance(horizon, Integral):
+        return (int(horizon),), True
+    horizons = tuple(horizon)
+    if not horizons:
+        raise InvalidParameterError(
+            "The 'horizon' parameter of ConformalForecaster must not be empty; "
+            "pass the horizon(s) given to make_supervised, such as 6 or "
+            "range(1, 25)."
+        )
+    for h in horizons:
+        if not isinstance(h, Integral) or isinstance(h, bool) or h < 1:
+            raise InvalidParameterError(
+                "The 'horizon' parameter of ConformalForecaster must hold ints "
+                f">= 1, as passed to make_supervised; got {h!r} in {horizon!r}."
+            )
+    if len(set(horizons)) < len(horizons):
+        raise InvalidParameterError(
+            "The 'horizon' parameter of ConformalForecaster must not repeat a "
+            f"horizon; got {list(horizons)}."
+        )
+    return tuple(int(h) for h in horizons), False
+
+
+def parse_levels(confidence_level):
+    """The confidence levels as a float array."""
+    levels = np.atleast_1d(np.asarray(confidence_level, dtype=object))
+    if levels.ndim != 1 or len(levels) == 0:
+        raise InvalidParameterError(
+            "The 'confidence_level' parameter of ConformalForecaster must be a "
+            "float in (0, 1) or a non-empty sequence of them; got "
+            f"{confidence_level!r}."
+        )
+    for level in levels:
+        if not isinstance(level, Real) or isinstance(level, bool) or not 0 < level < 1:
+            raise InvalidParameterError(
+                "The 'confidence_level' parameter of ConformalForecaster must "
+                f"hold floats in (0, 1), such as 0.8; got {level!r} in "
+                f"{confidence_level!r}."
+            )
+    return levels.astype(float)
+
+
+def conformity_of(estimator):
+    """ "cqr" for a two-level quantile forecaster, "absolute_error" otherwise."""
+    final = _final_step(estimator)
+    if getattr(final, "loss", None) != "quantile" or not hasattr(
+        final, "predict_quantiles"
+    ):
+        return "absolute_error"
+    levels = np.atleast_1d(final.quantile)
+    if len(levels) == 1:
+        return "absolute_error"
+    if len(levels) != 2:
+        raise ValueError(
+            "ConformalForecaster takes a quantile forecaster with two levels, "
+            "the bounds of the band to calibrate, such as quantile=[0.1, 0.9]; "
+            f"got quantile={final.quantile!r}. Keep the two outer levels, or "
+            "use a point forecaster."
+        )
+    return "cqr"

@@ -14,7 +14,6 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from ._adaptive import (
     _check_2d,
     _continues_frame,
-    _final_step,
     _forecast,
     _frame_from_parts,
     _frame_parts,
@@ -24,6 +23,9 @@ from ._adaptive import (
     _take_rows,
     _walk_aci,
     _walk_multiplicative,
+    conformity_of,
+    parse_horizons,
+    parse_levels,
 )
 from ._compat import Interval, StrOptions, _fit_context
 from ._window import ShortHistoryWarning, WindowTransformer
@@ -201,76 +203,6 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
 
     # -- parameters ----------------------------------------------------------
 
-    def _horizons(self):
-        """The horizons as a tuple of ints, and whether a single int was given."""
-        horizon = self.horizon
-        if isinstance(horizon, bool):
-            raise TypeError(
-                "The 'horizon' parameter of ConformalForecaster must be an int >= 1 "
-                f"or a sequence of them, as passed to make_supervised; got {horizon!r}."
-            )
-        if isinstance(horizon, Integral):
-            return (int(horizon),), True
-        horizons = tuple(horizon)
-        if not horizons:
-            raise ValueError(
-                "The 'horizon' parameter of ConformalForecaster must not be empty; "
-                "pass the horizon(s) given to make_supervised, such as 6 or "
-                "range(1, 25)."
-            )
-        for h in horizons:
-            if not isinstance(h, Integral) or isinstance(h, bool) or h < 1:
-                raise ValueError(
-                    "The 'horizon' parameter of ConformalForecaster must hold ints "
-                    f">= 1, as passed to make_supervised; got {h!r} in {horizon!r}."
-                )
-        if len(set(horizons)) < len(horizons):
-            raise ValueError(
-                "The 'horizon' parameter of ConformalForecaster must not repeat a "
-                f"horizon; got {list(horizons)}."
-            )
-        return tuple(int(h) for h in horizons), False
-
-    def _levels(self):
-        levels = np.atleast_1d(np.asarray(self.confidence_level, dtype=object))
-        if levels.ndim != 1 or len(levels) == 0:
-            raise ValueError(
-                "The 'confidence_level' parameter of ConformalForecaster must be a "
-                "float in (0, 1) or a non-empty sequence of them; got "
-                f"{self.confidence_level!r}."
-            )
-        for level in levels:
-            if (
-                not isinstance(level, Real)
-                or isinstance(level, bool)
-                or not 0 < level < 1
-            ):
-                raise ValueError(
-                    "The 'confidence_level' parameter of ConformalForecaster must "
-                    f"hold floats in (0, 1), such as 0.8; got {level!r} in "
-                    f"{self.confidence_level!r}."
-                )
-        return levels.astype(float)
-
-    def _conformity(self, estimator):
-        """ "cqr" for a two-level quantile forecaster, "absolute_error" otherwise."""
-        final = _final_step(estimator)
-        if getattr(final, "loss", None) != "quantile" or not hasattr(
-            final, "predict_quantiles"
-        ):
-            return "absolute_error"
-        levels = np.atleast_1d(final.quantile)
-        if len(levels) == 1:
-            return "absolute_error"
-        if len(levels) != 2:
-            raise ValueError(
-                "ConformalForecaster takes a quantile forecaster with two levels, "
-                "the bounds of the band to calibrate, such as quantile=[0.1, 0.9]; "
-                f"got quantile={final.quantile!r}. Keep the two outer levels, or "
-                "use a point forecaster."
-            )
-        return "cqr"
-
     # -- the target column ---------------------------------------------------
 
     def _target_column(self, X):
@@ -367,9 +299,9 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             raise
 
     def _fit(self, X, y, sample_weight, fit_params):
-        horizons, single = self._horizons()
-        levels = self._levels()
-        conformity = self._conformity(self.estimator)
+        horizons, single = parse_horizons(self.horizon)
+        levels = parse_levels(self.confidence_level)
+        conformity = conformity_of(self.estimator)
         _check_2d(X)
         if y is None:
             raise ValueError(
