@@ -188,6 +188,17 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         -------
         self : object
             The fitted forecaster.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_rnn import LSTMForecaster, WindowTransformer
+        >>> series = np.sin(np.arange(200) / 6.0).reshape(-1, 1)
+        >>> X = WindowTransformer(window_length=8).fit_transform(series[:-1])
+        >>> y = series[1:, 0]  # the next value of each window
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=5, random_state=0)
+        >>> model.fit(X, y).n_epochs_
+        5
         """
         with unchanged_on_failure(self):
             self._fit(X, y, sample_weight)
@@ -295,6 +306,17 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             One forecast per input row, in the input order. With several
             quantiles, the level closest to 0.5, or the mean of the two levels
             equally close to it.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_rnn import LSTMForecaster, WindowTransformer
+        >>> series = np.sin(np.arange(200) / 6.0).reshape(-1, 1)
+        >>> X = WindowTransformer(window_length=8).fit_transform(series[:-1])
+        >>> y = series[1:, 0]  # the next value of each window
+        >>> model = LSTMForecaster(hidden_size=8, max_epochs=5, random_state=0)
+        >>> model.fit(X, y).predict(X).shape
+        (199,)
         """
         y_pred = self._forecast(X)
         levels = self._quantile_levels
@@ -322,6 +344,20 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
                 (n_samples, n_outputs, n_quantiles)
             Forecast quantiles in increasing order of level (the levels are
             ``sorted(quantile)``), non-decreasing along the last axis.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_rnn import LSTMForecaster, WindowTransformer
+        >>> series = np.sin(np.arange(200) / 6.0).reshape(-1, 1)
+        >>> X = WindowTransformer(window_length=8).fit_transform(series[:-1])
+        >>> y = series[1:, 0]  # the next value of each window
+        >>> model = LSTMForecaster(
+        ...     hidden_size=8, max_epochs=5, loss="quantile", quantile=[0.1, 0.9]
+        ... )
+        >>> bands = model.fit(X, y).predict_quantiles(X)
+        >>> bands.shape, bool((bands[:, 0] <= bands[:, 1]).all())
+        ((199, 2), True)
         """
         y_pred = self._forecast(X)
         return y_pred[:, 0, :] if self._y_1d else y_pred
@@ -346,6 +382,19 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         -------
         score : float
             R² of ``self.predict(X)`` against `y`.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn_rnn import LSTMForecaster, WindowTransformer
+        >>> series = np.sin(np.arange(200) / 6.0).reshape(-1, 1)
+        >>> X = WindowTransformer(window_length=8).fit_transform(series[:-1])
+        >>> y = series[1:, 0]  # the next value of each window
+        >>> model = LSTMForecaster(
+        ...     hidden_size=8, max_epochs=30, lr=0.01, random_state=0
+        ... )
+        >>> bool(model.fit(X, y).score(X, y) > 0.9)
+        True
         """
         from sklearn.metrics import r2_score
 
