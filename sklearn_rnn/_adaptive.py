@@ -76,11 +76,15 @@ def _frame_from_parts(parts):
     )
 
 
-def _continues_frame(before, X):
-    """Whether DataFrame `X` starts one step after the last row of `before`."""
+def _frame_step(frame):
+    """The step of a kept frame's index, to test continuation against."""
+    return check_time_axis(frame.index, "X", "ConformalForecaster")
+
+
+def _continues_frame(before, X, step):
+    """Whether DataFrame `X` starts one `step` after the last row of `before`."""
     if not (_is_dataframe(X) and len(X) and len(before)):
         return False
-    step = check_time_axis(before.index, "X", "ConformalForecaster")
     return continues(X.index, before.index[-1], step)
 
 

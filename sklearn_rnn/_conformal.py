@@ -17,6 +17,7 @@ from ._adaptive import (
     _forecast,
     _frame_from_parts,
     _frame_parts,
+    _frame_step,
     _is_dataframe,
     _n_rows,
     _scores,
@@ -29,6 +30,12 @@ from ._adaptive import (
 )
 from ._compat import Interval, StrOptions, _fit_context
 from ._window import ShortHistoryWarning, WindowTransformer
+
+
+def _kept_rows(parts):
+    """The kept rows as a DataFrame and the step of their index, or (None, None)."""
+    frame = _frame_from_parts(parts)
+    return frame, None if frame is None else _frame_step(frame)
 
 
 def _lookback(estimator):
@@ -238,9 +245,24 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
 
     # -- forecasts -----------------------------------------------------------
 
+    def _kept_rows(self):
+        """The kept rows as a DataFrame and their step, built once per object."""
+        cached = self.__dict__.get("_kept_rows_cache")
+        return cached if cached is not None else _kept_rows(self._rows_after_fit)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state.pop("_kept_rows_cache", None)  # rebuilt from _rows_after_fit
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_rows_after_fit" in state:
+            self._kept_rows_cache = _kept_rows(self._rows_after_fit)
+
     def _forecast(self, X):
-        rows_after_fit = _frame_from_parts(self._rows_after_fit)
-        if rows_after_fit is not None and _continues_frame(rows_after_fit, X):
+        rows_after_fit, step = self._kept_rows()
+        if rows_after_fit is not None and _continues_frame(rows_after_fit, X, step):
             # The estimator was fitted on the rows before `rows_after_fit`: with
             # them in front, rows that continue fit's input get their history.
             import pandas as pd
@@ -392,6 +414,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             if lookback is not None:
                 kept = kept.iloc[-max(lookback - 1, 3) :]
             self._rows_after_fit = _frame_parts(kept)
+        self._kept_rows_cache = _kept_rows(self._rows_after_fit)
         self.conformity_ = conformity
         self.n_outputs_ = len(horizons)
         self.calibration_scores_ = np.stack([column[-width:] for column in scores])
