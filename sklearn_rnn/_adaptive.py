@@ -14,6 +14,7 @@ from sklearn.utils.validation import check_array
 
 from ._compat import InvalidParameterError
 from ._time_axis import check_time_axis, continues
+from ._time_axis import is_dataframe as _is_dataframe
 
 # The width factor of method="multiplicative" stays within these bounds.
 _MIN_FACTOR, _MAX_FACTOR = 0.2, 5.0
@@ -21,10 +22,6 @@ _MIN_FACTOR, _MAX_FACTOR = 0.2, 5.0
 
 def _final_step(estimator):
     return estimator[-1] if isinstance(estimator, Pipeline) else estimator
-
-
-def _is_dataframe(data):
-    return hasattr(data, "iloc") and hasattr(data, "columns")
 
 
 def _take_rows(value, rows):
