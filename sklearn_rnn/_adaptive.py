@@ -42,17 +42,22 @@ def _n_rows(value):
         return None
 
 
-def _forecast(estimator, conformity, n_outputs, X):
-    """(n, n_outputs) forecasts, or (n, n_outputs, 2) bounds for CQR."""
+def _forecast(estimator, conformity, n_outputs, X, skip=0):
+    """(n, n_outputs) forecasts, or (n, n_outputs, 2) bounds for CQR.
+
+    The first `skip` rows of `X` are history only and get no forecast: a
+    pipeline transforms them with the rest and its final step never sees them.
+    """
+    final = estimator
+    if isinstance(estimator, Pipeline):
+        final = estimator[-1]
+        X = estimator[:-1].transform(X)
+        X, skip = (_take_rows(X, slice(skip, None)), 0) if skip else (X, 0)
     if conformity == "cqr":
-        if isinstance(estimator, Pipeline):
-            bounds = estimator[-1].predict_quantiles(estimator[:-1].transform(X))
-        else:
-            bounds = estimator.predict_quantiles(X)
-        bounds = np.asarray(bounds, dtype=float)
-        return bounds.reshape(len(bounds), n_outputs, 2)
-    y_pred = np.asarray(estimator.predict(X), dtype=float)
-    return y_pred.reshape(len(y_pred), n_outputs)
+        values = np.asarray(final.predict_quantiles(X), dtype=float)[skip:]
+        return values.reshape(len(values), n_outputs, 2)
+    values = np.asarray(final.predict(X), dtype=float)[skip:]
+    return values.reshape(len(values), n_outputs)
 
 
 def _frame_parts(frame):

@@ -271,12 +271,15 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             with warnings.catch_warnings():
                 # The kept rows are only the history of X's first rows (the last
                 # window's worth, when the windows' length is known): their own
-                # windows are short, and are dropped below.
+                # windows are short, and get no forecast.
                 warnings.simplefilter("ignore", ShortHistoryWarning)
-                forecast = _forecast(
-                    self.estimator_, self.conformity_, self.n_outputs_, joined
+                return _forecast(
+                    self.estimator_,
+                    self.conformity_,
+                    self.n_outputs_,
+                    joined,
+                    skip=len(rows_after_fit),
                 )
-            return forecast[len(rows_after_fit) :]
         return _forecast(self.estimator_, self.conformity_, self.n_outputs_, X)
 
     @staticmethod
