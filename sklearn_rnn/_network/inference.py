@@ -32,6 +32,8 @@ def predict_windows(module, config, X, n_pad, device, n_threads):
     with torch.inference_mode(), torch_threads(threads):
         for start in range(0, n_samples, chunk):
             inputs, _ = dataset.batch(slice(start, start + chunk))
+            if not isinstance(inputs, dict):
+                inputs = {"X": inputs}
             if not on_cpu:
                 inputs = {
                     name: t.to(device, non_blocking=True) for name, t in inputs.items()

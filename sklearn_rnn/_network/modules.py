@@ -27,7 +27,24 @@ CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
-class RecurrentRegressor(nn.Module):
+class QuickModeMixin:
+    """A torch module's ``train(mode)`` that does nothing when nothing changes.
+
+    skorch calls ``train`` on the module and the criterion before every batch;
+    when the module was last set to the same `mode` through this method, it is
+    not set again (walking the submodules and setting their attributes is slow
+    next to a small network's step).
+    """
+
+    def train(self, mode=True):
+        if mode is self.__dict__.get("_mode") and self.training is mode:
+            return self
+        super().train(mode)
+        self._mode = mode
+        return self
+
+
+class RecurrentRegressor(QuickModeMixin, nn.Module):
     """Stacked recurrent layers, dropout, and a linear head on the last state.
 
     Parameters

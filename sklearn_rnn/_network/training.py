@@ -34,7 +34,7 @@ from .callbacks import (
     TailEarlyStopping,
     _Printer,
 )
-from .modules import build_module
+from .modules import QuickModeMixin, build_module
 from .state import optimizer_state_from_arrays, optimizer_state_to_arrays
 from .threads import thread_count, torch_threads
 
@@ -74,12 +74,18 @@ class WindowDataset(torch.utils.data.Dataset):
         return tensor.pin_memory() if self.pin_memory else tensor
 
     def batch(self, rows):
-        """Gather windows `rows` into one float32 batch (a copy of the batch only)."""
-        inputs = {"X": self._tensor(self.X[rows], np.float32)}
+        """Gather windows `rows` into one float32 batch (a copy of the batch only).
+
+        The inputs are the windows as one tensor, or a dict with their padding
+        counts too (``{"X": ..., "n_pad": ...}``) when some window of the batch
+        is padded: skorch hands a tensor to the module directly, which costs
+        less per step than unpacking a dict.
+        """
+        inputs = self._tensor(self.X[rows], np.float32)
         if self._padded:
             n_pad = self.n_pad[rows]
             if n_pad.any():
-                inputs["n_pad"] = self._tensor(n_pad)
+                inputs = {"X": inputs, "n_pad": self._tensor(n_pad)}
         if self.y is None:
             return inputs, None
         target = self._tensor(self.y[rows], np.float32)
@@ -125,7 +131,7 @@ class TailSplit:
         return dataset.subset(slice(0, n_train)), dataset.subset(slice(n_train, None))
 
 
-class ForecastLoss(nn.Module):
+class ForecastLoss(QuickModeMixin, nn.Module):
     """Mean absolute, squared or pinball loss, weighted by sample where given.
 
     With `quantiles`, the outputs are ``n_outputs * len(quantiles)`` values per
