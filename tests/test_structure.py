@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 from sklearn.utils._param_validation import InvalidParameterError
 from skorch.callbacks import Callback, EarlyStopping
 
@@ -73,6 +74,37 @@ def test_user_callbacks_see_every_batch():
         **CHEAP, batch_size=10, patience=None, callbacks=[("count", _CountBatches())]
     ).fit(windows, y)
     assert dict(model.callbacks_)["count"].batches == 3 * int(np.ceil(len(y) / 10))
+
+
+def test_train_and_eval_reach_every_layer_of_the_fitted_network():
+    windows, y = _data()
+    module = LSTMForecaster(**CHEAP, num_layers=2, dropout=0.5).fit(windows, y).module_
+    for _ in range(2):  # a repeated call in the same mode is skipped: still right
+        module.train()
+        assert all(part.training for part in module.modules())
+    module.eval()
+    assert not any(part.training for part in module.modules())
+    # Dropout is active again after eval -> train: two passes differ.
+    module.train()
+    batch = torch.from_numpy(np.ascontiguousarray(windows[:8], dtype=np.float32))
+    with torch.no_grad():
+        assert not torch.equal(module(batch), module(batch))
+    module.eval()
+    with torch.no_grad():
+        assert torch.equal(module(batch), module(batch))
+
+
+def test_padded_and_full_windows_train_alike_whatever_the_batch_layout():
+    # Batches without padding reach the network as one tensor, batches with
+    # some padding as a dict with the padding counts: both give the forecasts of
+    # the padded windows' observed suffixes.
+    series = np.cumsum(np.random.default_rng(1).normal(size=(80, 2)), axis=0)
+    windows = WindowTransformer(6).fit_transform(series)[:-1]
+    y = series[1:, 0]
+    model = LSTMForecaster(**CHEAP, batch_size=4, shuffle=False).fit(windows, y)
+    padded = model.predict(windows[:5])
+    suffixes = [model.predict(windows[i : i + 1, 5 - i :]) for i in range(5)]
+    np.testing.assert_allclose(padded, np.concatenate(suffixes), rtol=1e-5, atol=1e-6)
 
 
 _WINDOWS = (
