@@ -246,3 +246,35 @@ def conformity_of(estimator):
             "use a point forecaster."
         )
     return "cqr"
+
+
+def target_values(X, target):
+    """The target's values, one per row of `X` (its last time step for windows)."""
+    if _is_dataframe(X):
+        columns = list(X.columns)
+        if target not in columns:
+            raise ValueError(
+                f"The 'target' parameter of ConformalForecaster must name a "
+                f"column of X, as passed to make_supervised; got "
+                f"{target!r}, but the columns are {columns[:20]}."
+            )
+        return np.asarray(X[target], dtype=float)
+    if isinstance(target, str):
+        raise ValueError(
+            f"The 'target' parameter of ConformalForecaster is the column name "
+            f"{target!r}, but X has no column names (got "
+            f"{type(X).__name__}). Pass the DataFrame that make_supervised "
+            "returned, or the target's column position."
+        )
+    array = check_array(
+        X, ensure_all_finite=False, allow_nd=True, input_name="X", dtype=None
+    )
+    n_columns = array.shape[-1]
+    if not -n_columns <= target < n_columns:
+        raise ValueError(
+            "The 'target' parameter of ConformalForecaster must be a column "
+            f"position in [0, {n_columns}) of X; got {target!r}."
+        )
+    column = array[..., target]
+    column = column[:, -1] if column.ndim == 2 else column
+    return np.asarray(column, dtype=float)

@@ -27,6 +27,7 @@ from ._adaptive import (
     conformity_of,
     parse_horizons,
     parse_levels,
+    target_values,
 )
 from ._compat import Interval, StrOptions, _fit_context
 from ._window import ShortHistoryWarning, WindowTransformer
@@ -208,40 +209,11 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         self.calibration_fraction = calibration_fraction
         self.check_alignment = check_alignment
 
-    # -- parameters ----------------------------------------------------------
-
     # -- the target column ---------------------------------------------------
 
     def _target_column(self, X):
         """The target's values, one per row of `X` (its last time step for windows)."""
-        if _is_dataframe(X):
-            columns = list(X.columns)
-            if self.target not in columns:
-                raise ValueError(
-                    f"The 'target' parameter of ConformalForecaster must name a "
-                    f"column of X, as passed to make_supervised; got "
-                    f"{self.target!r}, but the columns are {columns[:20]}."
-                )
-            return np.asarray(X[self.target], dtype=float)
-        if isinstance(self.target, str):
-            raise ValueError(
-                f"The 'target' parameter of ConformalForecaster is the column name "
-                f"{self.target!r}, but X has no column names (got "
-                f"{type(X).__name__}). Pass the DataFrame that make_supervised "
-                "returned, or the target's column position."
-            )
-        array = check_array(
-            X, ensure_all_finite=False, allow_nd=True, input_name="X", dtype=None
-        )
-        n_columns = array.shape[-1]
-        if not -n_columns <= self.target < n_columns:
-            raise ValueError(
-                "The 'target' parameter of ConformalForecaster must be a column "
-                f"position in [0, {n_columns}) of X; got {self.target!r}."
-            )
-        column = array[..., self.target]
-        column = column[:, -1] if column.ndim == 2 else column
-        return np.asarray(column, dtype=float)
+        return target_values(X, self.target)
 
     # -- forecasts -----------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """How training ends, docstrings under -OO and in subclasses, one error type."""
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -285,3 +287,33 @@ def test_a_constant_baseline_feature_is_refused():
     windows = np.concatenate([windows, np.ones_like(windows[:, :, :1])], axis=2)
     with pytest.raises(ValueError, match="names feature 2, whose last time step is"):
         LSTMForecaster(**CHEAP, baseline=2).fit(windows, y)
+
+
+_PACKAGE = Path(__file__).resolve().parents[1] / "sklearn_rnn"
+
+
+def test_every_module_stays_under_500_lines():
+    long = {
+        str(path.relative_to(_PACKAGE)): n
+        for path in _PACKAGE.rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) >= 500
+    }
+    assert long == {}
+
+
+def test_the_estimators_fit_reads_in_under_50_lines():
+    tree = ast.parse((_PACKAGE / "_forecasters.py").read_text(encoding="utf-8"))
+    fits = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name == "_fit"
+    ]
+    assert fits and all(node.end_lineno - node.lineno + 1 < 50 for node in fits)
+
+
+def test_window_transformer_takes_time_axis_checks_from_their_own_module():
+    tree = ast.parse((_PACKAGE / "_window.py").read_text(encoding="utf-8"))
+    sources = {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    }
+    assert "_time_axis" in sources and "_supervised" not in sources
