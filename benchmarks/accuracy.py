@@ -53,6 +53,8 @@ def _frame(station, columns, hour):
 
 SETTINGS = {
     "ewr_all": ("EWR", None, False, 6),
+    # As the README pipeline sees the whole table: nine columns and the hour.
+    "ewr_all_hour": ("EWR", None, True, 6),
     "ewr_hour": ("EWR", FIVE, True, 6),
     "jfk_hour": ("JFK", FIVE, True, 6),
     "lga_hour": ("LGA", FIVE, True, 6),
