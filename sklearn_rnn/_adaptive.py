@@ -48,16 +48,15 @@ def _forecast(estimator, conformity, n_outputs, X, skip=0):
     The first `skip` rows of `X` are history only and get no forecast: a
     pipeline transforms them with the rest and its final step never sees them.
     """
-    final = estimator
+    final, kept = estimator, slice(skip, None)
     if isinstance(estimator, Pipeline):
         final = estimator[-1]
-        X = estimator[:-1].transform(X)
-        X, skip = (_take_rows(X, slice(skip, None)), 0) if skip else (X, 0)
-    if conformity == "cqr":
-        values = np.asarray(final.predict_quantiles(X), dtype=float)[skip:]
-        return values.reshape(len(values), n_outputs, 2)
-    values = np.asarray(final.predict(X), dtype=float)[skip:]
-    return values.reshape(len(values), n_outputs)
+        X = _take_rows(estimator[:-1].transform(X), kept)
+        kept = slice(None)
+    method = final.predict_quantiles if conformity == "cqr" else final.predict
+    values = np.asarray(method(X), dtype=float)[kept]
+    shape = (n_outputs, 2) if conformity == "cqr" else (n_outputs,)
+    return values.reshape(len(values), *shape)
 
 
 def _frame_parts(frame):

@@ -209,12 +209,6 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         self.calibration_fraction = calibration_fraction
         self.check_alignment = check_alignment
 
-    # -- the target column ---------------------------------------------------
-
-    def _target_column(self, X):
-        """The target's values, one per row of `X` (its last time step for windows)."""
-        return target_values(X, self.target)
-
     # -- forecasts -----------------------------------------------------------
 
     def _kept_rows(self):
@@ -306,7 +300,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
                 "None. Pass the y that make_supervised returned."
             )
         validate_data(self, X, skip_check_array=True, reset=True)
-        truth = self._target_column(X)
+        truth = target_values(X, self.target)
         n_samples = len(truth)
         y_array = check_array(
             y, ensure_2d=False, dtype=float, input_name="y", ensure_all_finite=False
@@ -461,7 +455,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         _check_2d(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        truth = self._target_column(X)
+        truth = target_values(X, self.target)
         forecast = self._forecast(X)
         n = len(forecast)
         levels = self.confidence_levels_

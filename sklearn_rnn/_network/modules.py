@@ -31,17 +31,16 @@ class QuickModeMixin:
     """A torch module's ``train(mode)`` that does nothing when nothing changes.
 
     skorch calls ``train`` on the module and the criterion before every batch;
-    when the module was last set to the same `mode` through this method, it is
-    not set again (walking the submodules and setting their attributes is slow
-    next to a small network's step).
+    when the module is already in `mode`, its submodules are too (only
+    ``train`` sets them, all at once), so nothing is set again: walking the
+    submodules and setting their attributes is slow next to a small network's
+    step.
     """
 
     def train(self, mode=True):
-        if mode is self.__dict__.get("_mode") and self.training is mode:
+        if self.training is mode:
             return self
-        super().train(mode)
-        self._mode = mode
-        return self
+        return super().train(mode)
 
 
 class RecurrentRegressor(QuickModeMixin, nn.Module):
