@@ -84,13 +84,15 @@ def _ours(W, y, cls, batch_size, cfg):
 
     def ours():
         # The same work as the hand loop: the squared error, its learning rate,
-        # no linear highway beside the recurrent layer.
+        # no linear highway beside the recurrent layer, no dropout on the last
+        # hidden state.
         est = cls(
             cfg.hidden,
             max_epochs=cfg.fit_epochs,
             batch_size=batch_size,
             lr=1e-3,
             highway=None,
+            dropout=0.0,
             loss="squared_error",
             patience=None,
             random_state=0,
