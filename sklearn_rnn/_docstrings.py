@@ -80,12 +80,13 @@ SHARED_SECTIONS = """
     device : {"cpu", "cuda", "auto"}, default="cpu"
         Where to train and predict; "auto" takes CUDA when available.
     n_threads : int or None, default=None
-        Torch threads during `fit` and `predict` on CPU. None takes the
-        process's budget (what joblib grants a worker through OMP_NUM_THREADS,
-        else torch's own setting) and gives small networks one thread, which is
-        fastest on busy cores and makes their results the same bit for bit on
-        any machine. An int uses exactly that many threads. Your own torch
-        setting is restored afterwards either way.
+        Torch threads during `fit` and `predict` on CPU. None picks the count
+        from the network and the batch alone (small networks take one thread)
+        and never from the process's budget (``OMP_NUM_THREADS``, torch's
+        setting), so a seeded fit gives the same bits alone or in a joblib
+        worker. An int uses exactly that many threads; under a parallel search
+        of large networks, 1 keeps the workers from competing for the cores.
+        Your own torch setting is restored afterwards either way.
     verbose : int, default=0
         0 is silent; 1 prints one plain line per epoch ("epoch k/N", the
         training and validation losses, elapsed time and an upper bound on the

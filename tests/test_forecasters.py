@@ -811,6 +811,37 @@ def test_torch_threads_are_restored(data, monkeypatch):
         torch.set_num_threads(before)
 
 
+def test_default_thread_count_ignores_the_process_budget(data, monkeypatch):
+    # A network big enough for two threads gets them whatever the process was
+    # granted, so a seeded fit alone and one in a joblib worker (which sets
+    # OMP_NUM_THREADS=1) run the same arithmetic and give the same bits.
+    import os
+
+    import torch
+
+    _, windows, y = data
+    big = dict(hidden_size=512, max_epochs=1, batch_size=64, patience=None)
+    expected = min(os.cpu_count() or 1, 2)
+    before = torch.get_num_threads()
+    predictions = []
+    try:
+        for budget, torch_setting in ((None, 2), ("1", 1)):
+            if budget is None:
+                monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+            else:
+                monkeypatch.setenv("OMP_NUM_THREADS", budget)
+            torch.set_num_threads(torch_setting)
+            model = LSTMForecaster(
+                **big, random_state=0, callbacks=[("watcher", _BatchWatcher())]
+            ).fit(windows[:64], y[:64])
+            assert dict(model.callbacks_)["watcher"].threads == expected
+            assert torch.get_num_threads() == torch_setting
+            predictions.append(model.predict(windows[:64]))
+    finally:
+        torch.set_num_threads(before)
+    assert_array_equal(predictions[0], predictions[1])
+
+
 @pytest.mark.parametrize(
     "loss, expected", [("absolute_error", 0.0), ("squared_error", 10.0)]
 )

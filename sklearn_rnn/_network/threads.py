@@ -13,37 +13,30 @@ _WORK_PER_THREAD = 1 << 25
 def thread_count(n_threads, module, batch_size, device):
     """Torch intra-op threads for a fit or prediction of `module`, None for GPUs.
 
-    An explicit `n_threads` is used as it is. Otherwise the budget is what
-    joblib grants a worker through OMP_NUM_THREADS (torch reads it only when it
-    starts), else torch's own setting, and a network takes one thread per
-    ``_WORK_PER_THREAD`` multiply-adds per time step (the batch size times its
-    weights), at least one. A recurrent step is a chain of small operations,
-    each a parallel region whose threads meet at a barrier: on free cores a
-    second thread speeds a small network up by 1.0x-1.9x, on cores busy with
-    other work every barrier waits for a descheduled thread, and the same step
-    was measured up to hundreds of times slower (docs/performance.md). One
-    thread also makes a small fit bit-identical whatever the core count,
-    ``n_jobs`` or load.
+    An explicit `n_threads` is used as it is. Otherwise the count depends on
+    the network and the batch alone: one thread per ``_WORK_PER_THREAD``
+    multiply-adds per time step (the batch size times the weights), at least
+    one and at most the machine's logical cores. It never depends on the
+    process's budget (``OMP_NUM_THREADS``, torch's own setting), so a seeded
+    fit gives the same bits run alone, in a joblib worker or in a thread: one
+    and two threads round differently, by about 1e-6. A recurrent step is a
+    chain of small operations, each a parallel region whose threads meet at a
+    barrier, so small networks take one thread: a second one gains little on
+    free cores and, in a parallel search, competes with the other workers for
+    the cores (docs/performance.md).
     """
     if torch.device(device).type != "cpu":
         return None
     if n_threads is not None:
         return int(n_threads)
-    budget = os.environ.get("OMP_NUM_THREADS", "")
-    budget = int(budget) if budget.isdigit() and int(budget) > 0 else _user_threads()
     weights = sum(p.numel() for p in module.parameters() if p.dim() == 2)
-    return min(budget, max(1, batch_size * weights // _WORK_PER_THREAD))
+    wanted = max(1, batch_size * weights // _WORK_PER_THREAD)
+    return min(os.cpu_count() or 1, wanted)
 
 
 _THREADS_LOCK = threading.Lock()
 _threads_in_use = 0
 _threads_before = None
-
-
-def _user_threads():
-    """The caller's torch thread setting, also while another fit has changed it."""
-    with _THREADS_LOCK:
-        return _threads_before if _threads_in_use else torch.get_num_threads()
 
 
 @contextmanager
