@@ -5,6 +5,7 @@ its multiplicative variant), and the rows kept so that input continuing the
 rows given to ``fit`` gets its history.
 """
 
+import copy
 import math
 from numbers import Integral, Real
 
@@ -15,6 +16,7 @@ from sklearn.utils.validation import check_array
 from ._compat import InvalidParameterError
 from ._time_axis import check_time_axis, continues
 from ._time_axis import is_dataframe as _is_dataframe
+from ._window import WindowTransformer
 
 # The width factor of method="multiplicative" stays within these bounds.
 _MIN_FACTOR, _MAX_FACTOR = 0.2, 5.0
@@ -57,6 +59,67 @@ def _forecast(estimator, conformity, n_outputs, X, skip=0):
     values = np.asarray(method(X), dtype=float)[kept]
     shape = (n_outputs, 2) if conformity == "cqr" else (n_outputs,)
     return values.reshape(len(values), *shape)
+
+
+def continuing_estimator(estimator, rows):
+    """The fitted pipeline `estimator`, its windows continuing from `rows`.
+
+    A shallow copy whose WindowTransformer holds the last rows of `rows` (as
+    the steps before it transform them) as the history of input that
+    continues them; the other steps are the estimator's own. The same windows
+    as transforming `rows` followed by the input, without transforming `rows`
+    again at every call. None where that does not hold: no pipeline, other
+    than one WindowTransformer before the final step, one that ignores its
+    history, or steps before it that drop the time index.
+    """
+    if rows is None or not isinstance(estimator, Pipeline):
+        return None
+    positions = [
+        position
+        for position, (_, step) in enumerate(estimator.steps[:-1])
+        if isinstance(step, WindowTransformer)
+    ]
+    if len(positions) != 1:
+        return None
+    position = positions[0]
+    name, window = estimator.steps[position]
+    n_history = window.window_length - 1
+    if not window.keep_history or not n_history:
+        return None
+    inputs = estimator[:position].transform(rows) if position else rows
+    if not _is_dataframe(inputs) or not len(inputs):
+        return None
+    values = inputs.to_numpy(dtype=np.float32)
+    if len(values) < n_history:
+        # `rows` start right after the fitted rows, whose end is the history.
+        values = np.concatenate([window.last_rows_, values])
+    window = copy.copy(window)
+    window.last_rows_ = values[-n_history:].copy()
+    window.last_label_ = inputs.index[-1]
+    pipeline = copy.copy(estimator)
+    pipeline.steps = [
+        (step_name, window if step_name == name else step)
+        for step_name, step in estimator.steps
+    ]
+    return pipeline
+
+
+def kept_rows(parts, estimator):
+    """The kept rows as a DataFrame, the step of their index, and the estimator
+    that continues them (None where it cannot be built)."""
+    frame = _frame_from_parts(parts)
+    if frame is None:
+        return None, None, None
+    return frame, _frame_step(frame), continuing_estimator(estimator, frame)
+
+
+def window_lookback(estimator):
+    """Rows of history the estimator's windows reach back, None if unknown."""
+    steps = estimator.steps if isinstance(estimator, Pipeline) else []
+    lengths = [
+        step.window_length for _, step in steps if isinstance(step, WindowTransformer)
+    ]
+    return max(lengths) if lengths else None
 
 
 def _frame_parts(frame):
@@ -118,24 +181,29 @@ def _walk_aci(low, high, truths, h, scores, alpha, gamma):
     n_scores = len(scores)
     scores = scores.tolist()
     floor, ceiling = 1 / (n_scores + 1), n_scores / (n_scores + 1)
+    # A hit raises the running miscoverage and a miss lowers it, so each
+    # branch meets only one of the bounds.
     hit_step, miss_step = gamma * alpha, gamma * (alpha - 1.0)
     running = alpha
     lower, upper = [], []
     append_lower, append_upper = lower.append, upper.append
     q = scores[_quantile_index(n_scores, running)]
-    # Row t reads the truth of row t - h; the first h rows have none.
+    # Row t reads the truth of row t - h; the first h rows have none, and at
+    # row t >= h the interval of row t - h is h back from the end of the lists.
     observed = ([float("nan")] * h + truths[h:])[: len(low)]
-    for t, (low_t, high_t, truth) in enumerate(zip(low, high, observed, strict=True)):
-        # NaN fails every comparison: a missing truth is neither hit nor miss.
+    back = -h
+    for low_t, high_t, truth in zip(low, high, observed, strict=True):
+        # NaN fails every comparison: a missing truth is neither hit nor miss,
+        # and a NaN bound counts as a hit.
         if truth == truth:
-            if truth < lower[t - h] or truth > upper[t - h]:
+            if truth < lower[back] or truth > upper[back]:
                 running += miss_step
+                if running < floor:
+                    running = floor
             else:
                 running += hit_step
-            if running < floor:
-                running = floor
-            elif running > ceiling:
-                running = ceiling
+                if running > ceiling:
+                    running = ceiling
             # scores[ceil((n + 1) * (1 - running)) - 1], within the n scores.
             position = (n_scores + 1) * (1 - running)
             index = int(position)

@@ -8,16 +8,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
-from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._adaptive import (
     _check_2d,
     _continues_frame,
     _forecast,
-    _frame_from_parts,
     _frame_parts,
-    _frame_step,
     _is_dataframe,
     _n_rows,
     _scores,
@@ -25,27 +22,14 @@ from ._adaptive import (
     _walk_aci,
     _walk_multiplicative,
     conformity_of,
+    kept_rows,
     parse_horizons,
     parse_levels,
     target_values,
+    window_lookback,
 )
-from ._compat import Interval, StrOptions, _fit_context
-from ._window import ShortHistoryWarning, WindowTransformer
-
-
-def _kept_rows(parts):
-    """The kept rows as a DataFrame and the step of their index, or (None, None)."""
-    frame = _frame_from_parts(parts)
-    return frame, None if frame is None else _frame_step(frame)
-
-
-def _lookback(estimator):
-    """Rows of history the estimator's windows reach back, None if unknown."""
-    steps = estimator.steps if isinstance(estimator, Pipeline) else []
-    lengths = [
-        step.window_length for _, step in steps if isinstance(step, WindowTransformer)
-    ]
-    return max(lengths) if lengths else None
+from ._compat import HasMethods, Interval, StrOptions, _fit_context
+from ._window import ShortHistoryWarning
 
 
 class ConformalForecaster(RegressorMixin, BaseEstimator):
@@ -212,9 +196,11 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     # -- forecasts -----------------------------------------------------------
 
     def _kept_rows(self):
-        """The kept rows as a DataFrame and their step, built once per object."""
+        """The kept rows, their step and continuing estimator, built once."""
         cached = self.__dict__.get("_kept_rows_cache")
-        return cached if cached is not None else _kept_rows(self._rows_after_fit)
+        if cached is None:
+            cached = kept_rows(self._rows_after_fit, self.estimator_)
+        return cached
 
     def __getstate__(self):
         state = dict(super().__getstate__())
@@ -224,11 +210,31 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
     def __setstate__(self, state):
         super().__setstate__(state)
         if "_rows_after_fit" in state:
-            self._kept_rows_cache = _kept_rows(self._rows_after_fit)
+            self._kept_rows_cache = kept_rows(
+                self._rows_after_fit, state.get("estimator_")
+            )
+
+    def _check_input(self, X):
+        """scikit-learn's checks of the features, skipped for the fitted columns."""
+        check_is_fitted(self)
+        names = getattr(self, "feature_names_in_", None)
+        if not (
+            names is not None
+            and _is_dataframe(X)
+            and len(X.columns) == len(names)
+            and list(X.columns) == names.tolist()
+        ):
+            _check_2d(X)
+            validate_data(self, X, skip_check_array=True, reset=False)
 
     def _forecast(self, X):
-        rows_after_fit, step = self._kept_rows()
-        if rows_after_fit is not None and _continues_frame(rows_after_fit, X, step):
+        rows_after_fit, step, continuing = self._kept_rows()
+        continued = rows_after_fit is not None and _continues_frame(
+            rows_after_fit, X, step
+        )
+        if continued and continuing is not None:
+            return _forecast(continuing, self.conformity_, self.n_outputs_, X)
+        if continued:
             # The estimator was fitted on the rows before `rows_after_fit`: with
             # them in front, rows that continue fit's input get their history.
             import pandas as pd
@@ -379,11 +385,11 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         self._rows_after_fit = None
         if _is_dataframe(X):
             kept = X.iloc[n_fit:]
-            lookback = _lookback(estimator)
+            lookback = window_lookback(estimator)
             if lookback is not None:
                 kept = kept.iloc[-max(lookback - 1, 3) :]
             self._rows_after_fit = _frame_parts(kept)
-        self._kept_rows_cache = _kept_rows(self._rows_after_fit)
+        self._kept_rows_cache = kept_rows(self._rows_after_fit, estimator)
         self.conformity_ = conformity
         self.n_outputs_ = len(horizons)
         self.calibration_scores_ = np.stack([column[-width:] for column in scores])
@@ -424,9 +430,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
         """
-        check_is_fitted(self)
-        _check_2d(X)
-        validate_data(self, X, skip_check_array=True, reset=False)
+        self._check_input(X)
         forecast = self._forecast(X)
         return self._shaped(self._centre(forecast, self.conformity_))
 
@@ -452,9 +456,7 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
             the order of `confidence_level`; the layout of MAPIE 1.x, with an
             axis for the outputs after the samples when `horizon` is a sequence.
         """
-        check_is_fitted(self)
-        _check_2d(X)
-        validate_data(self, X, skip_check_array=True, reset=False)
+        self._check_input(X)
         truth = target_values(X, self.target)
         forecast = self._forecast(X)
         n = len(forecast)

@@ -1,6 +1,7 @@
 """ConformalForecaster: no look-ahead, shapes, coverage, errors, persistence."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklearn_rnn import (
+    CalendarFeatures,
     ConformalForecaster,
     LSTMForecaster,
     ShortHistoryWarning,
@@ -126,6 +128,28 @@ def test_cqr_scores_and_midpoint(data):
     shift = bands[:, 0] - y_pis[:, 0, 0]
     np.testing.assert_allclose(shift, shift[0])
     np.testing.assert_allclose(y_pis[:, 1, 0] - bands[:, 1], shift[0])
+
+
+@pytest.mark.parametrize("keep_history", [True, False])
+def test_rows_after_fit_get_the_calibration_rows_as_history(data, keep_history):
+    # With a step before the windows and either way of keeping history, rows
+    # that continue fit's input forecast as the whole series does.
+    X, y = data
+    pipe = make_pipeline(
+        CalendarFeatures(features=["hour_of_day"]),
+        WindowTransformer(6, keep_history=keep_history),
+        LSTMForecaster(**CHEAP, loss="quantile", quantile=[0.1, 0.9]),
+    )
+    model = ConformalForecaster(pipe, target="temp", horizon=3).fit(X[:400], y[:400])
+    whole = model.estimator_[-1].predict(model.estimator_[:-1].transform(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ShortHistoryWarning)
+        assert_array_equal(model.predict(X[400:]), whole[400:])
+        y_pred, _ = model.predict_interval(X[400:450])
+    assert_array_equal(y_pred, whole[400:450])
+    # A pickled copy continues the same rows.
+    restored = pickle.loads(pickle.dumps(model))
+    assert_array_equal(restored.predict(X[400:]), whole[400:])
 
 
 def test_gamma_zero_is_split_conformal(data, fitted):
