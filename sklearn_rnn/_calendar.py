@@ -2,13 +2,9 @@
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._compat import InvalidParameterError, _get_output_config
+from ._compat import InvalidParameterError, _check_feature_names_in, _get_output_config
 from ._time_axis import check_no_missing_labels, check_no_time_columns, is_dataframe
 from ._validation import explain_infinity, explain_shape, explain_text
 

@@ -317,3 +317,26 @@ def test_window_transformer_takes_time_axis_checks_from_their_own_module():
         node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
     }
     assert "_time_axis" in sources and "_supervised" not in sources
+
+
+def test_private_scikit_learn_names_come_through_the_compat_module_only():
+    private = {}
+    for path in _PACKAGE.rglob("*.py"):
+        if path.name == "_compat.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "sklearn"
+            ):
+                names = [alias.name for alias in node.names]
+                parts = node.module.split(".") + names
+                if any(part.startswith("_") for part in parts):
+                    private.setdefault(path.name, []).append(node.module)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("sklearn") and any(
+                        part.startswith("_") for part in alias.name.split(".")
+                    ):
+                        private.setdefault(path.name, []).append(alias.name)
+    assert private == {}
