@@ -37,7 +37,7 @@ class RemoteFile:
     """A published file: its default address, published size and cache place."""
 
     function: str  # the public loader, named in every message
-    description: str  # such as "the Jena climate archive"
+    description: str  # such as "Jena climate archive"
     url: str
     size: int  # bytes of the published file
     subfolder: str  # of the data home
@@ -184,7 +184,7 @@ def _unwritable(folder, given_as, remote, exc):
     reason = exc.strerror or str(exc)
     return InvalidParameterError(
         f"The folder given by {given_as} of {remote.function} must be "
-        f"writable to download {remote.description} into it. Writing to "
+        f"writable to download the {remote.description} into it. Writing to "
         f"{folder!r} failed instead: {reason} ({type(exc).__name__}). Pass "
         "data_home= a folder you can write to, or change the permissions "
         "of this one."
@@ -217,7 +217,7 @@ def fetch_file(remote, path, given_as, *, url, sha256, timeout, download, read):
         return content, digest
     if not download:
         raise OSError(
-            f"The file of {remote.description} is not in the cache ({path}) and "
+            f"The {remote.description} is not in the cache ({path}) and "
             f"download_if_missing=False. Call {remote.function}() with "
             f"download_if_missing=True, or download {url} by hand and save it "
             f"as {path}."
@@ -254,7 +254,7 @@ def _check_cached(remote, path, sha256):
 def _check_size(remote, n_bytes, what):
     if n_bytes != remote.size:
         raise OSError(
-            f"{what} is not {remote.description}: it is {n_bytes:,} bytes, "
+            f"{what} is not the {remote.description}: it is {n_bytes:,} bytes, "
             f"expected {remote.size:,} bytes (the published file). Nothing was "
             "cached from it. If the download was cut short, try again; to use "
             "another copy of the file on purpose, pass its SHA-256 digest as "
@@ -288,7 +288,7 @@ def _download_and_cache(remote, path, given_as, url, sha256, timeout, read):
             content = read(partial)
         except InvalidContent as exc:
             raise OSError(
-                f"{what} is not {remote.description}: {exc}. Nothing was cached. "
+                f"{what} is not the {remote.description}: {exc}. Nothing was cached. "
                 "If the download was cut short, try again; if the URL is wrong, "
                 "pass the right one as url=, or download the file by hand and "
                 f"save it as {path}."
@@ -324,7 +324,7 @@ def _stream(url, path, timeout, remote):
                 raise http.client.IncompleteRead(b"", int(declared) - received)
     except (OSError, http.client.HTTPException) as exc:
         raise ConnectionError(
-            f"Could not download {remote.description} from {url}: "
+            f"Could not download the {remote.description} from {url}: "
             f"{_describe(exc)}. Connect to the internet and call "
             f"{remote.function}() again, or download that file by hand (for "
             f"example with a browser) and save it as {path}."

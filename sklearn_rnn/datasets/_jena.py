@@ -24,7 +24,7 @@ JENA_URL = (
 )
 _ARCHIVE = RemoteFile(
     function="fetch_jena_climate",
-    description="the Jena climate archive",
+    description="Jena climate archive",
     url=JENA_URL,
     size=13_568_290,
     subfolder="sklearn_rnn_jena",
