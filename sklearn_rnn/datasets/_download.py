@@ -48,7 +48,7 @@ class InvalidContent(Exception):
     """The bytes at hand are not the expected file; the message says why."""
 
 
-# -- parameters ------------------------------------------------------------------
+# -- parameters ----------------------------------------------------------------
 
 
 def check_sha256(sha256, remote):
@@ -108,7 +108,7 @@ def _is_fetchable_url(url):
     return scheme == "file" and bool(parts.path)
 
 
-# -- the cache folder ---------------------------------------------------------------
+# -- the cache folder ----------------------------------------------------------
 
 
 def cache_path(data_home, remote):
@@ -191,7 +191,7 @@ def _unwritable(folder, given_as, remote, exc):
     )
 
 
-# -- loading ---------------------------------------------------------------------------
+# -- loading -------------------------------------------------------------------
 
 
 def fetch_file(remote, path, given_as, *, url, sha256, timeout, download, read):
@@ -342,7 +342,7 @@ def _describe(exc):
     return f"{type(exc).__name__}: {exc}"
 
 
-# -- digests ------------------------------------------------------------------------------
+# -- digests -------------------------------------------------------------------
 
 
 def file_sha256(path):

@@ -260,9 +260,7 @@ def _read_archive(path):
     header = next(csv.reader(io.StringIO(data[:4096].decode("latin-1"))), [])
     expected = [_TIME_COLUMN, *COLUMNS]
     if header != expected:
-        raise InvalidContent(
-            f"the table has the columns {header}, expected {expected}"
-        )
+        raise InvalidContent(f"the table has the columns {header}, expected {expected}")
     try:
         raw = pd.read_csv(io.BytesIO(data), dtype={name: "float64" for name in COLUMNS})
     except (ValueError, pd.errors.ParserError) as exc:
