@@ -1,11 +1,12 @@
 """Align a forecasting target with its inputs, once, before any pipeline step."""
 
+from collections.abc import Hashable, Iterable
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils.validation import check_array
 
-from ._compat import InvalidParameterError
+from ._compat import InvalidParameterError, validate_params
 from ._time_axis import (
     as_narwhals,
     check_no_time_columns,
@@ -168,6 +169,18 @@ def _supervised_narwhals(frame, position, horizons, single, n_kept):
     return X.to_native(), y.to_native()
 
 
+@validate_params(
+    {
+        # `data` is the input, checked by the function itself: its messages
+        # give the fix for each kind of input (a Series, a lazy frame, 1-D).
+        "data": "no_validation",
+        # Loose on purpose: the function's own checks name the columns, the
+        # range of a horizon and the fix.
+        "target": [Hashable],
+        "horizon": [Integral, Iterable],
+    },
+    prefer_skip_nested_validation=True,
+)
 def make_supervised(data, target, horizon=1):
     """Pair each row of a time series with the target value ``horizon`` steps later.
 
@@ -204,6 +217,10 @@ def make_supervised(data, target, horizon=1):
 
     Raises
     ------
+    InvalidParameterError
+        If `target` is not a column of `data`, or `horizon` is not an int
+        >= 1 or a sequence of distinct ones shorter than `data`. It is
+        scikit-learn's exception, both a ``ValueError`` and a ``TypeError``.
     ValueError
         If the rows of a pandas DataFrame are not one per time step in
         increasing order of its index (see Notes), if column names repeat, or

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.pipeline import make_pipeline
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_rnn import (
     CalendarFeatures,
@@ -30,9 +31,8 @@ from sklearn_rnn import (
     make_supervised,
 )
 
-# _jena is private; the tests use it only to let a 60-row archive pass the
-# row-count check and to make writing the download fail.
-from sklearn_rnn.datasets import _jena, fetch_jena_climate, load_weather
+# _download is private; the tests use it only to make writing the download fail.
+from sklearn_rnn.datasets import _download, fetch_jena_climate, load_weather
 
 MEASUREMENTS = [
     "temp",
@@ -321,22 +321,22 @@ def test_return_X_y_with_selected_columns():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"station": "ewr"}, ValueError, "'station'.*Got 'ewr'.*use 'EWR'"),
-        ({"station": "BOS"}, ValueError, "'station'.*'EWR', 'JFK', 'LGA'"),
+        # The declared constraints answer first...
+        ({"station": 5}, TypeError, "'station'.*'str'.*Got 5 instead"),
         ({"max_gap": -1}, ValueError, r"'max_gap'.*\[0, inf\).*Got -1"),
         ({"max_gap": 1.5}, ValueError, "'max_gap'.*Got 1.5"),
-        ({"max_gap": True}, ValueError, "'max_gap'.*Got True"),
         ({"regular_grid": "yes"}, TypeError, "'regular_grid'.*bool.*Got 'yes'"),
         ({"clean_outliers": None}, TypeError, "'clean_outliers'.*bool"),
-        (
-            {"return_X_y": "no"},
-            TypeError,
-            "'return_X_y'.*bool.*Got 'no' of type str.*return_X_y=False",
-        ),
-        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 of type int"),
+        ({"return_X_y": "no"}, TypeError, "'return_X_y'.*'bool'.*Got 'no' instead"),
+        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 instead"),
         ({"return_X_y": None}, TypeError, "'return_X_y'.*Got None"),
+        ({"columns": 5}, TypeError, "'columns'.*Iterable' or None.*Got 5 instead"),
+        ({"target": 0}, TypeError, "'target'.*'str'.*Got 0 instead"),
+        # ... then the function's own checks, for what they let through.
+        ({"station": "ewr"}, ValueError, "'station'.*Got 'ewr'.*use 'EWR'"),
+        ({"station": "BOS"}, ValueError, "'station'.*'EWR', 'JFK', 'LGA'"),
+        ({"max_gap": True}, ValueError, r"'max_gap'.*\[0, inf\).*Got True"),
         ({"columns": "temp"}, TypeError, r"columns=\['temp'\]"),
-        ({"columns": 5}, TypeError, "'columns'.*'all' or None.*Got 5 of type int"),
         ({"columns": ["temp", "rain"]}, ValueError, r"unknown: \['rain'\]"),
         ({"columns": []}, ValueError, "non-empty"),
         (
@@ -347,8 +347,17 @@ def test_return_X_y_with_selected_columns():
     ],
 )
 def test_load_weather_rejects_bad_parameters(kwargs, error, match):
-    with pytest.raises(error, match=match):
+    with pytest.raises(InvalidParameterError, match=match) as info:
         load_weather(**kwargs)
+    assert "parameter of load_weather" in str(info.value)
+    # scikit-learn's exception is a ValueError and a TypeError: older except
+    # clauses still catch it.
+    assert isinstance(info.value, error)
+
+
+def test_load_weather_reads_an_iterator_of_columns_once():
+    df = load_weather(columns=iter(["temp", "dewp"]))
+    assert list(df.columns) == ["temp", "dewp"]
 
 
 # --------------------------------------------------------------------------
@@ -438,10 +447,8 @@ def server(monkeypatch):
         thread.join(timeout=5)
 
 
-@pytest.fixture
-def small_record(monkeypatch):
-    """Let the 60-row test archive pass the row-count check."""
-    monkeypatch.setattr(_jena, "_EXPECTED_ROWS", N_ROWS)
+def _sha256(body):
+    return hashlib.sha256(body).hexdigest()
 
 
 def _closed_port_url():
@@ -451,17 +458,26 @@ def _closed_port_url():
     return f"http://127.0.0.1:{port}/jena.zip"
 
 
-def _cache_folder(tmp_path):
-    return tmp_path / "sklearn_rnn_jena"
+def _cache_folder(home):
+    return home / "sklearn_rnn_jena"
 
 
-def _fetch(tmp_path, url, **kwargs):
-    return fetch_jena_climate(data_home=tmp_path, url=url, timeout=5, **kwargs)
+def _cached(home):
+    return _cache_folder(home) / "jena_climate_2009_2016.csv.zip"
 
 
-def test_fetch_downloads_parses_and_caches(tmp_path, server, small_record):
+def _record(home):
+    return _cache_folder(home) / "jena_climate_2009_2016.csv.zip.sha256"
+
+
+def _fetch(home, url, **kwargs):
+    return fetch_jena_climate(data_home=home, url=url, timeout=5, **kwargs)
+
+
+def test_fetch_downloads_parses_and_caches(tmp_path, server):
     server.body = _jena_archive()
-    df = _fetch(tmp_path, server.url)
+    digest = _sha256(server.body)
+    df = _fetch(tmp_path, server.url, sha256=digest)
     assert server.requests == 1
     assert df.shape == (N_ROWS, 14)
     assert list(df.columns) == JENA_COLUMNS
@@ -473,74 +489,111 @@ def test_fetch_downloads_parses_and_caches(tmp_path, server, small_record):
     assert df.attrs["duplicated_timestamps"] == 0
     assert df.attrs["irregular_steps"] == 0
     assert df.attrs["source"] == server.url
-    cached = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
-    assert df.attrs["cache_path"] == str(cached)
-    assert sorted(p.name for p in _cache_folder(tmp_path).iterdir()) == [cached.name]
-    assert cached.read_bytes() == server.body
+    assert df.attrs["cache_path"] == str(_cached(tmp_path))
+    assert df.attrs["sha256"] == digest
+    # The archive, and its digest in the format of sha256sum, nothing else.
+    assert sorted(p.name for p in _cache_folder(tmp_path).iterdir()) == [
+        _cached(tmp_path).name,
+        _record(tmp_path).name,
+    ]
+    assert _cached(tmp_path).read_bytes() == server.body
+    assert _record(tmp_path).read_text() == f"{digest}  {_cached(tmp_path).name}\n"
 
 
-def test_second_fetch_reads_the_cache_without_the_network(
-    tmp_path, server, small_record
-):
+def test_second_fetch_reads_the_cache_without_the_network(tmp_path, server):
     server.body = _jena_archive()
-    first = _fetch(tmp_path, server.url)
-    second = _fetch(tmp_path, server.url)
+    digest = _sha256(server.body)
+    first = _fetch(tmp_path, server.url, sha256=digest)
+    # Digests are compared whatever the case of their letters.
+    second = _fetch(tmp_path, server.url, sha256=digest.upper())
     assert server.requests == 1
     pd.testing.assert_frame_equal(first, second)
-    # Even with nothing listening at the URL, the cache answers.
+    # Even with nothing listening at the URL, and no digest given (the record
+    # written at download time vouches for the file), the cache answers.
     third = _fetch(tmp_path, _closed_port_url(), download_if_missing=False)
     pd.testing.assert_frame_equal(first, third)
 
 
-def test_garbage_download_is_rejected_and_not_cached(tmp_path, server, small_record):
+def test_data_home_none_is_scikit_learns_data_home(tmp_path, server, monkeypatch):
+    from sklearn.datasets import get_data_home
+
+    monkeypatch.setenv("SCIKIT_LEARN_DATA", str(tmp_path / "sklearn data"))
+    server.body = _jena_archive()
+    df = fetch_jena_climate(url=server.url, sha256=_sha256(server.body), timeout=5)
+    assert get_data_home() == str(tmp_path / "sklearn data")
+    expected = os.path.join(
+        get_data_home(), "sklearn_rnn_jena", "jena_climate_2009_2016.csv.zip"
+    )
+    assert df.attrs["cache_path"] == expected
+    assert _cached(tmp_path / "sklearn data").read_bytes() == server.body
+
+
+def test_size_is_checked_when_no_digest_is_given(tmp_path, server):
+    server.body = _jena_archive()
+    with pytest.raises(OSError) as info:
+        _fetch(tmp_path, server.url)
+    message = str(info.value)
+    assert f"The file downloaded from {server.url} is not the Jena climate" in message
+    assert f"it is {len(server.body):,} bytes, expected 13,568,290 bytes" in message
+    assert "Nothing was cached" in message
+    assert "pass its SHA-256 digest as sha256=" in message
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_wrong_digest_is_refused_and_nothing_is_cached(tmp_path, server):
+    server.body = _jena_archive()
+    wrong = "ab" * 32
+    with pytest.raises(OSError) as info:
+        _fetch(tmp_path, server.url, sha256=wrong)
+    message = str(info.value)
+    assert f"The file downloaded from {server.url} does not have the SHA-256" in message
+    assert f"expected sha256={wrong!r}, received {_sha256(server.body)!r}" in message
+    assert "Nothing was cached" in message
+    assert "pass the right sha256=" in message
+    assert list(_cache_folder(tmp_path).iterdir()) == []
+
+
+def test_garbage_download_is_rejected_and_not_cached(tmp_path, server):
     server.body = b"<html>not a zip archive</html>" * 50
     with pytest.raises(
         OSError, match="not the Jena climate archive.*not a readable zip"
     ):
-        _fetch(tmp_path, server.url)
+        _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     assert list(_cache_folder(tmp_path).iterdir()) == []
 
 
-def test_damaged_zip_download_is_rejected_and_not_cached(
-    tmp_path, server, small_record
-):
+def test_damaged_zip_download_is_rejected_and_not_cached(tmp_path, server):
     body = bytearray(_jena_archive())
     body[200:260] = bytes(60)  # inside the deflated member: CRC no longer matches
     server.body = bytes(body)
     with pytest.raises(OSError, match="Nothing was cached"):
-        _fetch(tmp_path, server.url)
+        _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     assert list(_cache_folder(tmp_path).iterdir()) == []
 
 
-def test_wrong_columns_are_rejected(tmp_path, server, small_record):
+def test_wrong_columns_are_rejected(tmp_path, server):
     server.body = _jena_archive(columns=[*JENA_COLUMNS[:-1], "wind direction"])
     with pytest.raises(OSError, match="columns.*'wind direction'.*expected"):
-        _fetch(tmp_path, server.url)
+        _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     assert list(_cache_folder(tmp_path).iterdir()) == []
 
 
-def test_wrong_row_count_is_rejected(tmp_path, server, small_record):
+def test_any_row_count_is_accepted(tmp_path, server):
+    # The content checks are about the layout; the digest or size pins the file.
     server.body = _jena_archive(n_rows=N_ROWS - 1)
-    with pytest.raises(OSError, match=f"has {N_ROWS - 1} rows, expected {N_ROWS}"):
-        _fetch(tmp_path, server.url)
-    assert list(_cache_folder(tmp_path).iterdir()) == []
+    df = _fetch(tmp_path, server.url, sha256=_sha256(server.body))
+    assert df.shape == (N_ROWS - 1, 14)
 
 
-def test_real_row_count_is_expected_by_default(tmp_path, server):
-    server.body = _jena_archive()
-    with pytest.raises(OSError, match="has 60 rows, expected 420551"):
-        _fetch(tmp_path, server.url)
-
-
-def test_cut_download_is_one_clear_error(tmp_path, server, small_record):
+def test_cut_download_is_one_clear_error(tmp_path, server):
     server.body = _jena_archive()
     server.declared_length = len(server.body) + 1000
     with pytest.raises(ConnectionError, match="closed before the whole file arrived"):
-        _fetch(tmp_path, server.url)
+        _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     assert list(_cache_folder(tmp_path).iterdir()) == []
 
 
-def test_http_error_is_one_clear_error(tmp_path, server, small_record):
+def test_http_error_is_one_clear_error(tmp_path, server):
     server.status = 404
     with pytest.raises(ConnectionError, match="HTTP 404"):
         _fetch(tmp_path, server.url)
@@ -552,10 +605,9 @@ def test_server_down_names_the_url_and_the_fix(tmp_path):
     with pytest.raises(ConnectionError) as info:
         _fetch(tmp_path, url)
     message = str(info.value)
-    expected_path = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
     assert f"Could not download the Jena climate archive from {url}" in message
     assert "refused" in message.lower()
-    assert f"save it as {expected_path}" in message
+    assert f"save it as {_cached(tmp_path)}" in message
     assert isinstance(info.value, OSError)
     assert list(_cache_folder(tmp_path).iterdir()) == []
 
@@ -566,21 +618,72 @@ def test_no_cache_and_no_download_allowed(tmp_path, server):
     assert server.requests == 0
 
 
-def test_corrupt_cache_is_reported_with_the_file_to_delete(
-    tmp_path, server, small_record
-):
+def test_cache_damaged_after_download_is_found_by_its_record(tmp_path, server):
     server.body = _jena_archive()
-    _fetch(tmp_path, server.url)
-    cached = _cache_folder(tmp_path) / "jena_climate_2009_2016.csv.zip"
-    cached.write_bytes(cached.read_bytes()[: len(server.body) // 2])
-    with pytest.raises(OSError, match=f"{cached} is damaged.*Delete this file"):
+    _fetch(tmp_path, server.url, sha256=_sha256(server.body))
+    cached = _cached(tmp_path)
+    cached.write_bytes(server.body[: len(server.body) // 2])
+    with pytest.raises(OSError) as info:
         _fetch(tmp_path, server.url)
+    message = str(info.value)
+    assert f"The cached Jena climate archive {cached} is damaged" in message
+    assert f"its SHA-256 digest is {_sha256(cached.read_bytes())!r}" in message
+    assert f"but {_sha256(server.body)!r} was recorded in {_record(tmp_path)}" in (
+        message
+    )
+    assert "Delete both files and call fetch_jena_climate() again" in message
     assert server.requests == 1
+    # Reported, not replaced behind the user's back.
+    assert cached.read_bytes() == server.body[: len(server.body) // 2]
 
 
-def test_hourly_keeps_every_sixth_row_from_the_sixth(tmp_path, server, small_record):
+def test_cache_that_does_not_have_the_given_digest_is_reported(tmp_path, server):
     server.body = _jena_archive()
-    full = _fetch(tmp_path, server.url)
+    _fetch(tmp_path, server.url, sha256=_sha256(server.body))
+    other = _sha256(b"another file")
+    with pytest.raises(OSError) as info:
+        _fetch(tmp_path, server.url, sha256=other)
+    message = str(info.value)
+    assert f"The cached Jena climate archive {_cached(tmp_path)} does not" in message
+    assert f"expected sha256={other!r}, received {_sha256(server.body)!r}" in message
+    assert "delete it and call fetch_jena_climate() again" in message
+    assert server.requests == 1
+    assert _cached(tmp_path).read_bytes() == server.body
+
+
+def test_copy_saved_by_hand_is_checked_by_size_or_digest(tmp_path, server):
+    body = _jena_archive()
+    _cache_folder(tmp_path).mkdir()
+    _cached(tmp_path).write_bytes(body)
+    with pytest.raises(OSError) as info:
+        _fetch(tmp_path, server.url)
+    message = str(info.value)
+    assert f"The cached file {_cached(tmp_path)} is not the Jena climate" in message
+    assert f"it is {len(body):,} bytes, expected 13,568,290 bytes" in message
+    assert not _record(tmp_path).exists()
+    # Its digest vouches for it, and is recorded for the loads that follow.
+    df = _fetch(tmp_path, server.url, sha256=_sha256(body))
+    assert df.shape == (N_ROWS, 14)
+    assert _record(tmp_path).read_text().split()[0] == _sha256(body)
+    again = _fetch(tmp_path, server.url)
+    pd.testing.assert_frame_equal(df, again)
+    assert server.requests == 0
+
+
+def test_cached_content_is_checked_on_every_load(tmp_path, server):
+    body = b"not a zip archive" * 10
+    _cache_folder(tmp_path).mkdir()
+    _cached(tmp_path).write_bytes(body)
+    with pytest.raises(
+        OSError, match=f"{_cached(tmp_path)} is damaged: not a readable zip.*Delete"
+    ):
+        _fetch(tmp_path, server.url, sha256=_sha256(body))
+    assert server.requests == 0
+
+
+def test_hourly_keeps_every_sixth_row_from_the_sixth(tmp_path, server):
+    server.body = _jena_archive()
+    full = _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     hourly = _fetch(tmp_path, server.url, hourly=True)
     assert hourly.shape == (N_ROWS // 6, 14)
     pd.testing.assert_frame_equal(hourly, full.iloc[5::6], check_freq=False)
@@ -589,9 +692,9 @@ def test_hourly_keeps_every_sixth_row_from_the_sixth(tmp_path, server, small_rec
     assert hourly.attrs["irregular_steps"] == 0
 
 
-def test_missing_code_becomes_nan_only_when_asked(tmp_path, server, small_record):
+def test_missing_code_becomes_nan_only_when_asked(tmp_path, server):
     server.body = _jena_archive()
-    cleaned = _fetch(tmp_path, server.url)
+    cleaned = _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     kept = _fetch(tmp_path, server.url, clean_outliers=False)
     wind = ["wv (m/s)", "max. wv (m/s)"]
     assert cleaned[wind].iloc[CODE_ROW].isna().all()
@@ -603,35 +706,46 @@ def test_missing_code_becomes_nan_only_when_asked(tmp_path, server, small_record
         assert sum(counts.values()) == 2
 
 
-def test_fetch_return_X_y(tmp_path, server, small_record):
+def test_fetch_return_X_y(tmp_path, server):
     server.body = _jena_archive()
-    X, y = _fetch(tmp_path, server.url, return_X_y=True)
+    X, y = _fetch(tmp_path, server.url, return_X_y=True, sha256=_sha256(server.body))
     assert y.name == "T (degC)"
     assert list(X.columns) == [c for c in JENA_COLUMNS if c != "T (degC)"]
     X, y = _fetch(tmp_path, server.url, return_X_y=True, target="p (mbar)")
     assert y.name == "p (mbar)" and X.shape == (N_ROWS, 13)
 
 
+class _BytesPath:
+    def __fspath__(self):
+        return b"/tmp"
+
+
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"target": "T"}, ValueError, "'target'.*Got 'T'"),
-        ({"hourly": 1}, TypeError, "'hourly'.*bool.*Got 1"),
+        # The declared constraints answer first...
+        ({"target": "T"}, ValueError, "'target'.*str among.*Got 'T' instead"),
+        ({"hourly": 1}, TypeError, "'hourly'.*'bool'.*Got 1 instead"),
         ({"download_if_missing": "no"}, TypeError, "'download_if_missing'"),
-        (
-            {"return_X_y": "no"},
-            TypeError,
-            "'return_X_y'.*bool.*Got 'no' of type str.*return_X_y=False",
-        ),
-        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 of type int"),
+        ({"return_X_y": "no"}, TypeError, "'return_X_y'.*'bool'.*Got 'no' instead"),
+        ({"return_X_y": 1}, TypeError, "'return_X_y'.*Got 1 instead"),
         ({"return_X_y": None}, TypeError, "'return_X_y'.*Got None"),
+        ({"timeout": "60"}, TypeError, "'timeout'.*'float'.*Got '60' instead"),
+        ({"timeout": None}, TypeError, "'timeout'.*Got None instead"),
+        ({"url": 5}, TypeError, "'url'.*'str' or None.*Got 5 instead"),
+        ({"sha256": 5}, TypeError, "'sha256'.*'str' or None.*Got 5 instead"),
+        ({"data_home": 3}, TypeError, "'data_home'.*Got 3 instead"),
+        (
+            {"data_home": b"/tmp"},
+            TypeError,
+            "'data_home'.*'str', an instance of 'os.PathLike' or None.*Got b'/tmp'",
+        ),
+        # ... then the function's own checks, for what they let through.
         ({"timeout": 0}, ValueError, r"'timeout'.*\(0, 86400\].*Got 0 instead"),
         ({"timeout": -1.5}, ValueError, r"'timeout'.*Got -1.5 instead"),
         ({"timeout": float("nan")}, ValueError, r"'timeout'.*finite.*Got nan"),
         ({"timeout": float("inf")}, ValueError, r"'timeout'.*finite.*Got inf"),
         ({"timeout": 1e12}, ValueError, r"'timeout'.*one day.*Got 1000000000000.0"),
-        ({"timeout": "60"}, TypeError, "'timeout'.*number.*Got '60' of type str"),
-        ({"timeout": None}, TypeError, "'timeout'.*Got None.*timeout=60"),
         ({"timeout": True}, TypeError, "'timeout'.*Got True of type bool"),
         ({"url": "jena.zip"}, ValueError, "'url'.*http://.*Got 'jena.zip'.*as_uri"),
         ({"url": "ftp://example.org/jena.zip"}, ValueError, "'url'.*Got 'ftp://"),
@@ -639,17 +753,26 @@ def test_fetch_return_X_y(tmp_path, server, small_record):
         ({"url": "http://host:port/jena.zip"}, ValueError, "'url'.*Got 'http://host"),
         ({"url": "http://[::1/jena.zip"}, ValueError, "'url'.*Got 'http://\\[::1"),
         ({"url": "http://example.org/a b.zip"}, ValueError, "'url'.*without spaces"),
-        ({"url": 5}, TypeError, "'url'.*string or None.*Got 5 of type int"),
+        (
+            {"sha256": "abc"},
+            ValueError,
+            r"'sha256'.*64 hexadecimal digits.*sha256sum.*Got 'abc' \(3 characters\)",
+        ),
+        ({"sha256": "g" * 64}, ValueError, "'sha256'.*Got 'gggg"),
+        ({"sha256": "a" * 65}, ValueError, r"'sha256'.*\(65 characters\)"),
         ({"data_home": ""}, ValueError, "'data_home'.*empty string '' instead"),
         ({"data_home": " "}, ValueError, "'data_home'.*empty string ' ' instead"),
-        ({"data_home": 3}, TypeError, "'data_home'.*Got 3 of type int"),
-        ({"data_home": b"/tmp"}, TypeError, "'data_home'.*bytes.*os.fsdecode"),
+        ({"data_home": _BytesPath()}, TypeError, "'data_home'.*os.fsdecode"),
     ],
 )
 def test_fetch_rejects_bad_parameters(tmp_path, kwargs, error, match):
     kwargs = {"data_home": tmp_path, **kwargs}
-    with pytest.raises(error, match=match):
+    with pytest.raises(InvalidParameterError, match=match) as info:
         fetch_jena_climate(**kwargs)
+    assert "parameter of fetch_jena_climate" in str(info.value)
+    # scikit-learn's exception is a ValueError and a TypeError: older except
+    # clauses still catch it.
+    assert isinstance(info.value, error)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -657,7 +780,7 @@ def test_data_home_that_is_a_file_is_refused_before_any_download(tmp_path, serve
     server.body = _jena_archive()
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(InvalidParameterError) as info:
         _fetch(a_file, server.url)
     message = str(info.value)
     assert "'data_home' parameter" in message
@@ -671,7 +794,7 @@ def test_data_home_under_a_file_is_refused_before_any_download(tmp_path, server)
     server.body = _jena_archive()
     a_file = tmp_path / "notes.txt"
     a_file.write_text("not a folder")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(InvalidParameterError) as info:
         _fetch(a_file / "cache" / "here", server.url)
     message = str(info.value)
     assert "'data_home' parameter" in message
@@ -689,55 +812,63 @@ def test_empty_data_home_from_the_environment_names_the_variable(tmp_path, monke
     hasattr(os, "geteuid") and os.geteuid() == 0,
     reason="root writes to read-only folders; the next test covers the error path",
 )
-def test_unwritable_data_home_is_one_clear_error(tmp_path, server, small_record):
+def test_unwritable_data_home_is_one_clear_error(tmp_path, server):
     server.body = _jena_archive()
     locked = tmp_path / "locked"
     locked.mkdir()
     locked.chmod(0o500)
     try:
         with pytest.raises(ValueError, match="'data_home'.*must be writable"):
-            _fetch(locked, server.url)
+            _fetch(locked, server.url, sha256=_sha256(server.body))
     finally:
         locked.chmod(0o700)
     assert server.requests == 0
     assert list(locked.iterdir()) == []
 
 
-def test_failed_write_to_data_home_is_one_clear_error(
-    tmp_path, server, small_record, monkeypatch
-):
+def _causes(error):
+    while error is not None:
+        yield error
+        error = error.__cause__
+
+
+def test_failed_write_to_data_home_is_one_clear_error(tmp_path, server, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(_jena.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_download.tempfile, "mkstemp", refuse)
     server.body = _jena_archive()
-    with pytest.raises(ValueError) as info:
-        _fetch(tmp_path, server.url)
+    with pytest.raises(InvalidParameterError) as info:
+        _fetch(tmp_path, server.url, sha256=_sha256(server.body))
     message = str(info.value)
     assert "'data_home' parameter" in message
     assert "must be writable" in message
     assert f"Writing to {str(_cache_folder(tmp_path))!r} failed" in message
     assert "Permission denied (PermissionError)" in message
     assert "Pass data_home= a folder you can write to" in message
-    assert isinstance(info.value.__cause__, PermissionError)
+    assert any(isinstance(cause, PermissionError) for cause in _causes(info.value))
     assert server.requests == 0
 
 
-def test_missing_data_home_is_created_only_to_download(tmp_path, server, small_record):
+def test_data_home_is_created_as_scikit_learn_does_and_filled_only_to_download(
+    tmp_path, server
+):
     home = tmp_path / "new" / "home"
     with pytest.raises(OSError, match="download_if_missing=False"):
         _fetch(home, server.url, download_if_missing=False)
-    assert not (tmp_path / "new").exists()
+    # get_data_home creates the data home itself; the loader's subfolder and
+    # the archive come only with a download.
+    assert list(home.iterdir()) == []
     server.body = _jena_archive()
-    df = _fetch(home, server.url)
+    df = _fetch(home, server.url, sha256=_sha256(server.body))
     assert df.shape == (N_ROWS, 14)
-    assert (_cache_folder(home) / "jena_climate_2009_2016.csv.zip").is_file()
+    assert _cached(home).is_file()
 
 
-def test_file_url_of_a_local_copy_is_accepted(tmp_path, small_record):
+def test_file_url_of_a_local_copy_is_accepted(tmp_path):
     copy = tmp_path / "mirror" / "jena.zip"
     copy.parent.mkdir()
     copy.write_bytes(_jena_archive())
-    df = _fetch(tmp_path / "home", copy.as_uri())
+    df = _fetch(tmp_path / "home", copy.as_uri(), sha256=_sha256(copy.read_bytes()))
     assert df.shape == (N_ROWS, 14)
     assert df.attrs["source"] == copy.as_uri()

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklearn_rnn import make_supervised
 
@@ -145,11 +146,35 @@ def test_horizon_reaching_past_the_data(horizon):
 
 @pytest.mark.parametrize(
     "horizon, shown",
-    [(1.5, "Got 1.5."), (True, "Got True."), ([1, 2.0], "Got 2.0 of type float")],
+    [
+        # The declared constraint (an int or an iterable of them) answers first.
+        (1.5, "must be an instance of 'int' or an instance of "),
+        (1.5, "Got 1.5 instead."),
+        # The function's own checks answer the cases the constraint lets through.
+        (True, "Got True."),
+        ([1, 2.0], "Got 2.0 of type float"),
+    ],
 )
 def test_non_int_horizon(horizon, shown):
-    with pytest.raises(TypeError, match=re.escape(shown)):
+    with pytest.raises(InvalidParameterError, match=re.escape(shown)) as error:
         make_supervised(_series(), target=0, horizon=horizon)
+    assert "The 'horizon' parameter of make_supervised" in str(error.value)
+    assert isinstance(error.value, TypeError)
+
+
+@pytest.mark.parametrize("target", [["temp"], {"temp": 0}])
+def test_unhashable_target_is_a_parameter_error(weather, target):
+    with pytest.raises(
+        InvalidParameterError,
+        match=r"The 'target' parameter of make_supervised must be an instance of "
+        r"'collections.abc.Hashable'",
+    ):
+        make_supervised(weather, target=target)
+
+
+def test_a_generator_of_horizons_is_read_once(weather):
+    X, Y = make_supervised(weather, target="temp", horizon=(h for h in (1, 3)))
+    assert list(Y.columns) == ["temp_t+1", "temp_t+3"]
 
 
 @pytest.mark.parametrize("as_frame", [False, True], ids=["array", "frame"])

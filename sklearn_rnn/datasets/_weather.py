@@ -1,12 +1,13 @@
 """Hourly 2013 weather at the three New York airports, shipped with the package."""
 
 import json
+from collections.abc import Iterable
 from importlib import resources
 from numbers import Integral
 
 import numpy as np
 
-from ._checks import check_bool
+from .._compat import Interval, InvalidParameterError, validate_params
 
 _DATA_FILE = "nyc_weather_2013.csv.gz"
 _RECORD_FILE = "nyc_weather_2013.json"
@@ -62,6 +63,20 @@ INTERPOLATED = ("temp", "dewp", "humid", "wind_speed", "precip", "pressure", "vi
 DEFAULT_COLUMNS = INTERPOLATED
 
 
+@validate_params(
+    {
+        # Loose on purpose: the function's own checks give the finer messages
+        # (a station code in lower case, a column name that does not exist).
+        "station": [str],
+        "columns": [Iterable, None],
+        "regular_grid": ["boolean"],
+        "max_gap": [Interval(Integral, 0, None, closed="left")],
+        "clean_outliers": ["boolean"],
+        "return_X_y": ["boolean"],
+        "target": [str],
+    },
+    prefer_skip_nested_validation=True,
+)
 def load_weather(
     station="EWR",
     *,
@@ -148,7 +163,8 @@ def load_weather(
     return_X_y : bool, default=False
         If True, return ``(X, y)``: ``y`` is the column ``target`` and ``X`` the
         other selected columns, on the same index. Only ``True`` and ``False``
-        are accepted: a value such as ``"no"`` raises a TypeError.
+        are accepted: a value such as ``"no"`` raises an
+        ``InvalidParameterError``.
 
     target : str, default="temp"
         Column returned as ``y`` when ``return_X_y=True``; it must be one of the
@@ -268,18 +284,15 @@ def load_weather(
     >>> float(raw["wind_speed"].max())
     1048.36058
     """
-    _check_parameters(
-        station, columns, regular_grid, max_gap, clean_outliers, return_X_y
-    )
-    selected = _selected_columns(columns)
+    selected = _check_parameters(station, columns, max_gap)
     if return_X_y and target not in selected:
-        raise ValueError(
+        raise InvalidParameterError(
             "The 'target' parameter of load_weather must be one of the selected "
             f"columns {selected}. Got {target!r} instead. Pass a target from that "
             "list, or add it to 'columns'."
         )
     if return_X_y and selected == [target]:
-        raise ValueError(
+        raise InvalidParameterError(
             f"load_weather(columns={selected!r}, return_X_y=True) would return an X "
             f"with no columns: the target {target!r} is y, not a column of X. Add "
             "input columns, such as columns=['temp', 'dewp', 'humid'], or, to "
@@ -317,14 +330,6 @@ def load_weather(
     return frame
 
 
-def _selected_columns(columns):
-    if columns is None:
-        return list(DEFAULT_COLUMNS)
-    if isinstance(columns, str) and columns == "all":
-        return list(MEASUREMENTS)
-    return list(columns)
-
-
 def _count_selection(report, frame, selected):
     """Count the NaN of the returned columns and of those left out, per station."""
     missing = frame.isna().sum()
@@ -334,56 +339,45 @@ def _count_selection(report, frame, selected):
     }
 
 
-def _check_parameters(
-    station, columns, regular_grid, max_gap, clean_outliers, return_X_y
-):
+def _check_parameters(station, columns, max_gap):
+    """Check what the declared constraints cannot express; return the columns.
+
+    The columns are listed once, here, so that an iterator is read only once.
+    """
     allowed = (*STATIONS, "all")
     if not isinstance(station, str) or station not in allowed:
         hint = ""
         if isinstance(station, str) and station.upper() in allowed:
             hint = f" Station codes are upper case: use {station.upper()!r}."
-        raise ValueError(
+        raise InvalidParameterError(
             "The 'station' parameter of load_weather must be one of "
             f"{', '.join(repr(s) for s in allowed)}. Got {station!r} instead.{hint}"
         )
-    if columns is not None and not (isinstance(columns, str) and columns == "all"):
-        if isinstance(columns, str):
-            raise TypeError(
-                "The 'columns' parameter of load_weather must be a list of column "
-                f"names, 'all' or None. Got the string {columns!r} instead; wrap "
-                f"it in a list: columns=[{columns!r}]."
-            )
-        try:
-            columns = list(columns)
-        except TypeError:
-            raise TypeError(
-                "The 'columns' parameter of load_weather must be a list of column "
-                f"names, 'all' or None. Got {columns!r} of type "
-                f"{type(columns).__name__} instead."
-            ) from None
-        unknown = [name for name in columns if name not in MEASUREMENTS]
-        if unknown or not columns or len(set(columns)) != len(columns):
-            raise ValueError(
-                "The 'columns' parameter of load_weather must be 'all', None or a "
-                f"non-empty list of distinct names from {list(MEASUREMENTS)}. Got "
-                f"{columns!r} instead{f' (unknown: {unknown})' if unknown else ''}."
-            )
-    for name, value in (
-        ("regular_grid", regular_grid),
-        ("clean_outliers", clean_outliers),
-        ("return_X_y", return_X_y),
-    ):
-        check_bool(value, name, "load_weather")
-    if (
-        not isinstance(max_gap, Integral)
-        or isinstance(max_gap, bool | np.bool_)
-        or max_gap < 0
-    ):
-        raise ValueError(
+    if isinstance(max_gap, bool | np.bool_):
+        raise InvalidParameterError(
             "The 'max_gap' parameter of load_weather must be an int in the range "
             f"[0, inf), a number of hours. Got {max_gap!r} instead. Use 0 to "
             "interpolate nothing."
         )
+    if columns is None:
+        return list(DEFAULT_COLUMNS)
+    if isinstance(columns, str):
+        if columns == "all":
+            return list(MEASUREMENTS)
+        raise InvalidParameterError(
+            "The 'columns' parameter of load_weather must be a list of column "
+            f"names, 'all' or None. Got the string {columns!r} instead; wrap "
+            f"it in a list: columns=[{columns!r}]."
+        )
+    columns = list(columns)
+    unknown = [name for name in columns if name not in MEASUREMENTS]
+    if unknown or not columns or len(set(columns)) != len(columns):
+        raise InvalidParameterError(
+            "The 'columns' parameter of load_weather must be 'all', None or a "
+            f"non-empty list of distinct names from {list(MEASUREMENTS)}. Got "
+            f"{columns!r} instead{f' (unknown: {unknown})' if unknown else ''}."
+        )
+    return columns
 
 
 def _read_source():
