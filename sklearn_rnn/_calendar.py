@@ -204,7 +204,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         return pd.DataFrame(out, index=X.index, columns=self.get_feature_names_out())
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the output columns: the input names, then the calendar ones.
+        """Get the output column names: the input names, then the calendar ones.
 
         Parameters
         ----------

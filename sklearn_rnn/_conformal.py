@@ -429,13 +429,14 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
         Returns
         -------
         y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The estimator's forecast of each row.
         """
         self._check_input(X)
         forecast = self._forecast(X)
         return self._shaped(self._centre(forecast, self.conformity_))
 
     def predict_interval(self, X):
-        """Forecasts and intervals that adapt along the rows of `X`, in order.
+        """Forecast with intervals that adapt along the rows of `X`, in order.
 
         The interval of row ``t`` uses the truths of rows up to ``t - h``
         (read from the target column of rows up to ``t``) and never a later

@@ -41,6 +41,23 @@ class ShortHistoryWarning(UserWarning):
     continues the rows seen in ``fit`` nor starts where they started: the
     first ``window_length - 1`` windows are then padded, although the series
     had rows before them.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn_rnn import ShortHistoryWarning, WindowTransformer
+    >>> hours = pd.date_range("2013-01-01", periods=10, freq="h")
+    >>> series = pd.DataFrame({"temp": np.arange(10.0)}, index=hours)
+    >>> windows = WindowTransformer(3).fit(series[:5])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = windows.transform(series[7:])  # rows 5 and 6 are missing
+    >>> caught[0].category is ShortHistoryWarning
+    True
+    >>> windows.transform(series[5:])[0, :, 0]  # continues the fitted rows
+    array([3., 4., 5.], dtype=float32)
     """
 
 
@@ -258,7 +275,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         -------
         windows : ndarray of shape (n_samples, window_length, n_features) or \
                 (n_samples, window_length * n_features)
-            float32 windows; 3-D and read-only unless ``flatten=True``.
+            The float32 windows, 3-D and read-only unless ``flatten=True``.
         """
         return self._windows(X, use_history=self.keep_history)
 
@@ -276,7 +293,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
         -------
         windows : ndarray of shape (n_samples, window_length, n_features) or \
                 (n_samples, window_length * n_features)
-            float32 windows; 3-D and read-only unless ``flatten=True``.
+            The float32 windows, 3-D and read-only unless ``flatten=True``.
         """
         return self.fit(X, y)._windows(X, use_history=False)
 
@@ -346,7 +363,7 @@ class WindowTransformer(TransformerMixin, BaseEstimator):
 
     @available_if_explained(_check_flattening)
     def get_feature_names_out(self, input_features=None):
-        """Names of the lag columns, available with ``flatten=True``.
+        """Get the names of the lag columns, available with ``flatten=True``.
 
         Parameters
         ----------
