@@ -1,7 +1,8 @@
 """Time one statement in this fresh interpreter; run by the import section.
 
-Usage: ``python import_timer.py STATEMENT``. Prints the seconds the statement
-took, then the top-level packages loaded once it has run.
+Usage: ``python -m benchmarks.performance.probes.import_timer STATEMENT``.
+Prints the seconds the statement took, then the top-level packages loaded once
+it has run.
 """
 
 import sys

@@ -11,19 +11,21 @@ section follows them when they move.
 import time
 
 import numpy as np
-from data import weather_windows
-from harness import torch_threads
+
+from ..data import weather_windows
+from ..harness import torch_threads
 
 PHASES = ["forward", "backward", "optimizer", "batch assembly (ours)"]
 
 
 def run(cfg):
     import torch
-    from handloop import HandNet, hand_fit
 
     from sklearn_rnn import LSTMForecaster
     from sklearn_rnn._network import modules as _modules
     from sklearn_rnn._network import training as _training
+
+    from ..handloop import HandNet, hand_fit
 
     W, y, _, _ = weather_windows(cfg.n_train, 0)
     X_t = torch.from_numpy(np.ascontiguousarray(W))

@@ -5,7 +5,7 @@ Reads the package's private thread helpers (``_network.threads.torch_threads`` a
 is measured here, so this section follows them when they change.
 """
 
-from harness import Row, interleaved, print_table, ratios
+from ..harness import Row, interleaved, print_table, ratios
 
 
 def run(cfg):
