@@ -1,43 +1,55 @@
-"""Training steps of an LSTM on one and on two torch threads, and the policy.
+"""Training epochs of an LSTM on one and on two torch threads, and the policy.
 
-Reads the package's private thread helpers (``_network.threads.torch_threads`` and
-``_network.threads.thread_count``) to print what the policy decides: they are what
-is measured here, so this section follows them when they change.
+Every figure comes through the forecaster: fits with ``n_threads=1`` and
+``n_threads=2`` take turns, and each is timed by the duration of its last
+epoch in ``history_``, per training step, so that the setup of a fit is left
+out. What the default ``n_threads=None`` decides is read inside a fit, by a
+callback that asks torch for its number of threads when an epoch begins.
 """
 
 from ..harness import Row, interleaved, print_table, ratios
 
+EPOCHS = 2  # the last one is timed: the first pays for the optimizer's state
+
 
 def run(cfg):
+    import numpy as np
     import torch
 
-    from sklearn_rnn._network import threads as _training
+    from sklearn_rnn import LSTMForecaster
 
     before = torch.get_num_threads()
     rows = []
     for hidden, batch_size in cfg.thread_sizes:
-        module = torch.nn.LSTM(5, hidden, batch_first=True)
-        optimizer = torch.optim.Adam(module.parameters(), fused=True)
-        X = torch.randn(batch_size, 24, 5)
+        rng = np.random.default_rng(0)
+        n_windows = cfg.thread_steps * batch_size
+        X = rng.standard_normal((n_windows, 24, 5), dtype=np.float32)
+        y = rng.standard_normal(n_windows, dtype=np.float32)
 
-        def steps(n_threads, module=module, optimizer=optimizer, X=X):
-            torch.set_num_threads(n_threads)
-            for _ in range(cfg.thread_steps):
-                optimizer.zero_grad()
-                module(X)[0].sum().backward()
-                optimizer.step()
+        def forecaster(n_threads, hidden=hidden, batch_size=batch_size):
+            return LSTMForecaster(
+                hidden,
+                batch_size=batch_size,
+                max_epochs=EPOCHS,
+                patience=None,
+                random_state=0,
+                n_threads=n_threads,
+            )
+
+        per_step = {1: [], 2: []}
+
+        def epoch(n_threads, forecaster=forecaster, X=X, y=y, per_step=per_step):
+            history = forecaster(n_threads).fit(X, y).history_
+            per_step[n_threads].append(history[-1]["dur"] / cfg.thread_steps)
 
         try:
-            steps(1)
-            times = interleaved(
-                {1: lambda steps=steps: steps(1), 2: lambda steps=steps: steps(2)},
-                cfg.thread_rounds,
-            )
+            forecaster(1).fit(X, y)  # warm-up
+            interleaved({n: lambda n=n: epoch(n) for n in per_step}, cfg.thread_rounds)
+            # The policy's choice with a budget of two threads.
             torch.set_num_threads(2)
-            policy = _training.thread_count(None, module, batch_size, "cpu")
+            policy = _threads_in_fit(forecaster(None), X, y)
         finally:
             torch.set_num_threads(before)
-        per_step = {n: [t / cfg.thread_steps for t in ts] for n, ts in times.items()}
         rows.append(
             Row(
                 f"LSTM({hidden}) training step, batch {batch_size}, 2 threads "
@@ -50,44 +62,70 @@ def run(cfg):
             )
         )
     print_table(
-        "Threads: training steps of an LSTM, 24 steps x 5 features "
-        "(ratio < 1: two threads are faster)",
+        "Threads: training steps of LSTMForecaster, 24 steps x 5 features, "
+        "n_threads=2 against n_threads=1 (ratio < 1: two threads are faster)",
         rows,
     )
-    _print_worker_threads(before)
+    _print_worker_threads()
 
 
-def _print_worker_threads(before):
-    """What a joblib (loky) worker is given, and what a fit there runs with."""
+def _threads_in_fit(estimator, X, y):
+    """Fit `estimator` on `X`, `y`; the torch threads its epochs ran on."""
     import torch
+    from skorch.callbacks import Callback
+
+    class Threads(Callback):
+        def on_epoch_begin(self, net, **kwargs):
+            self.seen_ = torch.get_num_threads()
+
+    estimator.set_params(callbacks=[("threads", Threads())]).fit(X, y)
+    return dict(estimator.callbacks_)["threads"].seen_
+
+
+def _print_worker_threads():
+    """What a joblib (loky) worker is given, and what fits there run with."""
     from joblib import Parallel, delayed
 
-    from sklearn_rnn._network import threads as _training
-
-    module = torch.nn.LSTM(5, 32, batch_first=True)
-
-    # Defined here so that joblib ships it by value to the workers.
+    # Self-contained, so that joblib ships it by value to the workers.
     def probe():
-        import os as os_
+        import os
 
-        import torch as torch_
+        import numpy as np
+        import torch
+        from skorch.callbacks import Callback
 
-        from sklearn_rnn._network import threads as training
+        from sklearn_rnn import LSTMForecaster
 
-        at_start = torch_.get_num_threads()
-        lstm = torch_.nn.LSTM(5, 32, batch_first=True)
-        # A network large enough to take the whole budget shows the budget.
-        large = torch_.nn.LSTM(512, 2048)
-        budget = training.thread_count(None, large, 4096, "cpu")
-        in_fit = training.thread_count(None, lstm, 32, "cpu")
-        return os_.environ.get("OMP_NUM_THREADS"), at_start, budget, in_fit
+        class Threads(Callback):
+            def on_epoch_begin(self, net, **kwargs):
+                self.seen_ = torch.get_num_threads()
 
-    def here():
-        return before, _training.thread_count(None, module, 32, "cpu")
+        def threads_in_fit(hidden, batch_size, steps):
+            X = np.zeros((batch_size, steps, 5), dtype=np.float32)
+            y = np.arange(batch_size, dtype=np.float32)
+            estimator = LSTMForecaster(
+                hidden,
+                batch_size=batch_size,
+                max_epochs=1,
+                patience=None,
+                random_state=0,
+                callbacks=[("threads", Threads())],
+            ).fit(X, y)
+            return dict(estimator.callbacks_)["threads"].seen_
+
+        at_start = torch.get_num_threads()
+        # A network large enough to take a budget of many threads shows it.
+        large = threads_in_fit(512, 512, 2)
+        small = threads_in_fit(32, 32, 24)
+        return os.environ.get("OMP_NUM_THREADS"), at_start, large, small
 
     workers = Parallel(n_jobs=2)(delayed(probe)() for _ in range(2))
+    _, here_at_start, here_large, here_small = probe()
     print(
         "\nIn a loky worker of n_jobs=2: OMP_NUM_THREADS={}, torch threads at "
-        "start {}, budget in fit {}, used by a small fit {}. In this process: "
-        "torch threads {}, used by a small fit {}.".format(*workers[0], *here())
+        "start {}, used by a fit of LSTM(512) at batch 512 {}, by a fit of "
+        "LSTM(32) at batch 32 {}. In this process: torch threads {}, used by "
+        "the same fits {} and {}.".format(
+            *workers[0], here_at_start, here_large, here_small
+        )
     )
