@@ -1,31 +1,44 @@
 """Where one training epoch's time goes, ours and the hand loop's, one thread.
 
-Wraps the module's ``forward``, ``Tensor.backward``, the optimizer's
-``zero_grad`` and ``step`` and our batch gather with timers, identically on
-every side. The wrapped names are private to the package
-(``_network.modules.RecurrentRegressor``,
-``_network.training.WindowDataset.batch``), so this
-section follows them when they move.
+Each side trains one epoch under :mod:`cProfile`, the fastest of the rounds
+kept. The time spent inside each function, without what it calls (``tottime``),
+is summed by where the function lives: torch's compiled operators, torch's
+Python code, skorch, sklearn_rnn, the hand loop, NumPy and the rest; then our
+fit's functions with the most of that time are listed by name. The profiler
+adds a cost to every Python call, which weighs more on code made of many small
+calls (a training loop's glue) than on the operators, so the epoch's time
+without the profiler is printed beside its total.
 """
 
+import cProfile
+import pstats
 import time
+from pathlib import Path
 
 import numpy as np
 
 from ..data import weather_windows
 from ..harness import torch_threads
 
-PHASES = ["forward", "backward", "optimizer", "batch assembly (ours)"]
+OPERATORS = "torch operators (C++)"
+GROUPS = {
+    # where the function lives -> the group it counts in, checked in this order
+    "sklearn_rnn": "sklearn_rnn",
+    "skorch": "skorch",
+    "torch": "torch (Python)",
+    "numpy": "NumPy",
+    "handloop.py": "the hand loop",
+}
+REST = "Python and the rest"
+TOP = 12
 
 
 def run(cfg):
     import torch
 
     from sklearn_rnn import LSTMForecaster
-    from sklearn_rnn._network import modules as _modules
-    from sklearn_rnn._network import training as _training
 
-    from ..handloop import HandNet, hand_fit
+    from ..handloop import hand_fit
 
     W, y, _, _ = weather_windows(cfg.n_train, 0)
     X_t = torch.from_numpy(np.ascontiguousarray(W))
@@ -43,9 +56,14 @@ def run(cfg):
         )
 
     runs = {
+        # The same work as the hand loop, as in the fit section.
         "ours": lambda: LSTMForecaster(
             cfg.hidden,
             max_epochs=1,
+            batch_size=32,
+            lr=1e-3,
+            highway=None,
+            dropout=0.0,
             loss="squared_error",
             patience=None,
             random_state=0,
@@ -53,74 +71,101 @@ def run(cfg):
         "hand, default Adam": hand(False),
         "hand, fused Adam": hand(True),
     }
-    spent = {}
-    patches = [
-        _timed(spent, _modules.RecurrentRegressor, "forward", "forward"),
-        _timed(spent, HandNet, "forward", "forward"),
-        _timed(spent, torch.Tensor, "backward", "backward"),
-        _timed(spent, torch.optim.Optimizer, "zero_grad", "optimizer"),
-        _timed(spent, torch.optim.Adam, "step", "optimizer"),
-        _timed(spent, _training.WindowDataset, "batch", "batch assembly (ours)"),
-    ]
-    try:
-        with torch_threads(1):
-            results = {
-                name: _fastest(function, spent, cfg.profile_rounds)
-                for name, function in runs.items()
-            }
-    finally:
-        for owner, name, original in patches:
-            setattr(owner, name, original)
-    _print_phases(cfg, results)
+    with torch_threads(1):
+        results = {
+            name: _profiled(function, cfg.profile_rounds)
+            for name, function in runs.items()
+        }
+    _print_groups(cfg, results)
+    _print_top(results["ours"][1])
 
 
-def _timed(spent, owner, name, phase):
-    """Replace `owner.name` by a wrapper adding its time to `spent[phase]`."""
-    original = getattr(owner, name)
-
-    def wrapper(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return original(*args, **kwargs)
-        finally:
-            spent[phase] = spent.get(phase, 0.0) + time.perf_counter() - start
-
-    setattr(owner, name, wrapper)
-    return owner, name, original
-
-
-def _fastest(function, spent, rounds):
-    """(total, phases) of the fastest of `rounds` runs, after a warm-up run."""
+def _profiled(function, rounds):
+    """(seconds unprofiled, stats of the fastest profiled run), after a warm-up."""
     function()
-    best = None
+    plain, best = [], None
     for _ in range(rounds):
-        spent.clear()
         start = time.perf_counter()
         function()
-        total = time.perf_counter() - start
-        if best is None or total < best[0]:
-            best = (total, dict(spent))
-    return best
+        plain.append(time.perf_counter() - start)
+        profiler = cProfile.Profile()
+        profiler.runcall(function)
+        stats = pstats.Stats(profiler)
+        if best is None or stats.total_tt < best.total_tt:
+            best = stats
+    return min(plain), best
 
 
-def _print_phases(cfg, results):
+def _group(filename, name):
+    """The group of a function of `filename` (``~`` for built-ins) named `name`."""
+    if filename == "~":
+        # Built-in functions are named after their object: torch's operators
+        # (``torch.lstm``, ``run_backward`` of torch's autograd engine), NumPy's.
+        if "torch" in name:
+            return OPERATORS
+        return "NumPy" if "numpy" in name else REST
+    parts = Path(filename).parts
+    for where, group in GROUPS.items():
+        if where in parts:
+            return group
+    return REST
+
+
+def _own_times(stats):
+    """Own time per group, in seconds."""
+    order = [OPERATORS, "torch (Python)", "skorch", "sklearn_rnn"]
+    totals = dict.fromkeys([*order, "the hand loop", "NumPy", REST], 0.0)
+    for (filename, _, name), (_, _, own, _, _) in stats.stats.items():
+        totals[_group(filename, name)] += own
+    return totals
+
+
+def _print_groups(cfg, results):
     print(
         f"\n### Where one epoch goes: LSTM({cfg.hidden}), batch 32, {cfg.n_train} "
-        "windows, 1 thread (fastest of the rounds)\n"
+        "windows, 1 thread; time inside the functions of each group under "
+        "cProfile (fastest of the rounds)\n"
     )
-    print("| phase | " + " | ".join(results) + " |")
+    print("| where | " + " | ".join(results) + " |")
     print("| --- |" + " --- |" * len(results))
-    for phase in PHASES + ["rest: loop, bookkeeping, setup"]:
+    groups = {name: _own_times(stats) for name, (_, stats) in results.items()}
+    for group in next(iter(groups.values())):
         cells = []
-        for total, parts in results.values():
-            if phase.startswith("rest"):
-                value = total - sum(parts.get(p, 0.0) for p in PHASES)
-            else:
-                value = parts.get(phase, 0.0)
-            cells.append(f"{value * 1e3:.0f} ms ({value / total:.0%})")
-        print(f"| {phase} | " + " | ".join(cells) + " |")
+        for name, (_, stats) in results.items():
+            value = groups[name][group]
+            cells.append(f"{value * 1e3:.0f} ms ({value / stats.total_tt:.0%})")
+        print(f"| {group} | " + " | ".join(cells) + " |")
+    for label, values in (
+        ("total under the profiler", [s.total_tt for _, s in results.values()]),
+        ("the same without the profiler", [t for t, _ in results.values()]),
+    ):
+        print(f"| {label} | " + " | ".join(f"{v * 1e3:.0f} ms" for v in values) + " |")
+
+
+def _print_top(stats):
     print(
-        "| total | "
-        + " | ".join(f"{t * 1e3:.0f} ms" for t, _ in results.values())
-        + " |"
+        f"\n### Our fit's {TOP} functions with the most time inside them "
+        "(cProfile, same run)\n"
     )
+    print("| function | group | time inside | calls | with what it calls |")
+    print("| --- | --- | --- | --- | --- |")
+    rows = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)
+    for (filename, line, name), (_, calls, own, cumulative, _) in rows[:TOP]:
+        print(
+            f"| {_where(filename, line, name)} | {_group(filename, name)} | "
+            f"{own * 1e3:.1f} ms | {calls} | {cumulative * 1e3:.1f} ms |"
+        )
+
+
+def _where(filename, line, name):
+    """`name` with its file from the package down, as in a traceback."""
+    if filename == "~":
+        return name.replace("|", "/")
+    parts = Path(filename).parts
+    for where in GROUPS:
+        if where in parts:
+            parts = parts[parts.index(where) :]
+            break
+    else:
+        parts = parts[-2:]
+    return f"{'/'.join(parts)}:{line} {name}"
