@@ -7,10 +7,16 @@ import time
 
 import torch
 
-params = [torch.nn.Parameter(torch.zeros(3))]
-start = time.perf_counter()
-torch.optim.Adam(params)
-first = time.perf_counter() - start
-start = time.perf_counter()
-torch.optim.Adam(params)
-print(first, time.perf_counter() - start)
+
+def main():
+    params = [torch.nn.Parameter(torch.zeros(3))]
+    start = time.perf_counter()
+    torch.optim.Adam(params)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    torch.optim.Adam(params)
+    print(first, time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    main()

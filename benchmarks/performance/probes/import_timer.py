@@ -8,8 +8,14 @@ it has run.
 import sys
 import time
 
-statement = compile(sys.argv[1], "<statement>", "exec")
-start = time.perf_counter()
-exec(statement)
-seconds = time.perf_counter() - start
-print(seconds, *sorted({name.split(".")[0] for name in sys.modules}))
+
+def main(source):
+    statement = compile(source, "<statement>", "exec")
+    start = time.perf_counter()
+    exec(statement, {})
+    seconds = time.perf_counter() - start
+    print(seconds, *sorted({name.split(".")[0] for name in sys.modules}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
