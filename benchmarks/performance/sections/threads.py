@@ -14,11 +14,9 @@ EPOCHS = 2  # the last one is timed: the first pays for the optimizer's state
 
 def run(cfg):
     import numpy as np
-    import torch
 
     from sklearn_rnn import LSTMForecaster
 
-    before = torch.get_num_threads()
     rows = []
     for hidden, batch_size in cfg.thread_sizes:
         rng = np.random.default_rng(0)
@@ -42,14 +40,9 @@ def run(cfg):
             history = forecaster(n_threads).fit(X, y).history_
             per_step[n_threads].append(history[-1]["dur"] / cfg.thread_steps)
 
-        try:
-            forecaster(1).fit(X, y)  # warm-up
-            interleaved({n: lambda n=n: epoch(n) for n in per_step}, cfg.thread_rounds)
-            # The policy's choice with a budget of two threads.
-            torch.set_num_threads(2)
-            policy = _threads_in_fit(forecaster(None), X, y)
-        finally:
-            torch.set_num_threads(before)
+        forecaster(1).fit(X, y)  # warm-up
+        interleaved({n: lambda n=n: epoch(n) for n in per_step}, cfg.thread_rounds)
+        policy = _threads_in_fit(forecaster(None), X, y)
         rows.append(
             Row(
                 f"LSTM({hidden}) training step, batch {batch_size}, 2 threads "
@@ -114,7 +107,7 @@ def _print_worker_threads():
             return dict(estimator.callbacks_)["threads"].seen_
 
         at_start = torch.get_num_threads()
-        # A network large enough to take a budget of many threads shows it.
+        # A network large enough for several threads, and a small one.
         large = threads_in_fit(512, 512, 2)
         small = threads_in_fit(32, 32, 24)
         return os.environ.get("OMP_NUM_THREADS"), at_start, large, small
