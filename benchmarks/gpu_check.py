@@ -3,11 +3,16 @@
     python benchmarks/gpu_check.py            # about a minute on one GPU
     python benchmarks/gpu_check.py --epochs 1
 
+It stands alone and uses the public API only, so that it runs by its path; it
+imports the installed ``sklearn_rnn`` then, or the checkout's when run as
+``python -m benchmarks.gpu_check`` from the repository root.
+
 Fits an LSTMForecaster on CUDA (the same code path as on the CPU: batches
 gathered on the host into pinned memory, copied with non-blocking transfers;
 model and data on one device), then checks that
 
-* the batches handed to the GPU are pinned;
+* the training batches that reach the callbacks, before the copy to the GPU,
+  are in pinned memory;
 * predictions on the GPU and on the CPU, with the same trained weights, agree
   to a tolerance (cuDNN may use TF32 matmuls, so not bit for bit), for windows
   with and without left padding;
@@ -26,9 +31,9 @@ import time
 import numpy as np
 import torch
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
 
 from sklearn_rnn import LSTMForecaster, WindowTransformer, make_supervised
-from sklearn_rnn._network.training import WindowDataset
 from sklearn_rnn.datasets import load_weather
 
 # Relative to the spread of the predictions: TF32 (cuDNN's default on Ampere
@@ -52,6 +57,30 @@ def timed(function, rounds=3):
         torch.cuda.synchronize()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+class HostBatches(Callback):
+    """Counts the training batches, and those with a host tensor not pinned."""
+
+    def on_train_begin(self, net, **kwargs):
+        self.n_batches_, self.n_unpinned_ = 0, 0
+
+    def on_batch_begin(self, net, batch=None, training=False, **kwargs):
+        if training:
+            self.n_batches_ += 1
+            host = [t for t in _tensors(batch) if t.device.type == "cpu"]
+            self.n_unpinned_ += any(not t.is_pinned() for t in host)
+
+
+def _tensors(value):
+    """The tensors in a batch: a tensor, or dicts, lists and tuples of them."""
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list | tuple):
+        return [t for item in value for t in _tensors(item)]
+    return []
 
 
 def on_cpu(estimator):
@@ -81,11 +110,21 @@ def main(argv=None):
     # Warm up CUDA and cuDNN before any clock runs.
     LSTMForecaster(8, max_epochs=1, device="cuda", random_state=0).fit(W[:512], y[:512])
 
-    dataset = WindowDataset(
-        W[:64], np.zeros(64, dtype=np.int64), y[:64], pin_memory=True
+    # The first 23 windows are left-padded: both batch layouts are seen.
+    pinned = LSTMForecaster(
+        8,
+        max_epochs=1,
+        batch_size=32,
+        device="cuda",
+        random_state=0,
+        callbacks=[("host_batches", HostBatches())],
+    ).fit(W[:512], y[:512])
+    seen = dict(pinned.callbacks_)["host_batches"]
+    print(
+        f"Training batches seen by a callback: {seen.n_batches_}, "
+        f"with a host tensor not pinned: {seen.n_unpinned_}"
     )
-    inputs, target = dataset.batch(slice(0, 32))
-    if not (inputs["X"].is_pinned() and target.is_pinned()):
+    if not seen.n_batches_ or seen.n_unpinned_:
         failures.append("batches for the GPU are not in pinned memory")
 
     settings = dict(

@@ -1,5 +1,11 @@
-"""The benchmark suite runs: quick passes at tiny sizes. No timing is asserted."""
+"""The benchmark suite runs: quick passes at tiny sizes. No timing is asserted.
 
+The benchmarks are a package run from the repository root
+(``python -m benchmarks.performance.run``); they use the public API only and
+leave ``sys.path`` alone.
+"""
+
+import ast
 import importlib.util
 import re
 import subprocess
@@ -10,7 +16,9 @@ import pytest
 
 from sklearn_rnn import LSTMForecaster
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+ROOT = Path(__file__).resolve().parent.parent
+BENCHMARKS = ROOT / "benchmarks"
+RUN = ("-m", "benchmarks.performance.run")
 # Sections that take a few seconds in quick mode; the others start fresh
 # interpreters or joblib workers and run in the slow test below.
 CHEAP = {
@@ -28,6 +36,7 @@ def _run(*args, timeout):
         capture_output=True,
         text=True,
         timeout=timeout,
+        cwd=ROOT,
     )
 
 
@@ -50,7 +59,7 @@ def _table_rows(text):
 
 @pytest.fixture(scope="module")
 def quick_cheap_run():
-    result = _run(BENCHMARKS / "run.py", "--quick", "--only", *CHEAP, timeout=120)
+    result = _run(*RUN, "--quick", "--only", *CHEAP, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -89,7 +98,7 @@ def test_time_to_accuracy_reads_the_library_defaults_at_run_time(quick_cheap_run
 
 def test_fit_section_runs_one_batch_size_on_request():
     result = _run(
-        BENCHMARKS / "run.py",
+        *RUN,
         "--quick",
         "--only",
         "fit",
@@ -104,7 +113,7 @@ def test_fit_section_runs_one_batch_size_on_request():
 
 def test_busy_core_spins_for_the_block_only():
     spec = importlib.util.spec_from_file_location(
-        "bench_harness", BENCHMARKS / "harness.py"
+        "bench_harness", BENCHMARKS / "performance" / "harness.py"
     )
     harness = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(harness)
@@ -119,7 +128,7 @@ def test_busy_core_spins_for_the_block_only():
 
 @pytest.mark.slow
 def test_quick_suite_prints_every_section():
-    result = _run(BENCHMARKS / "run.py", "--quick", "--profile", "--busy", timeout=600)
+    result = _run(*RUN, "--quick", "--profile", "--busy", timeout=600)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "torch 2." in out and "logical cores" in out  # the machine line
@@ -148,3 +157,114 @@ def test_gpu_check_exits_cleanly_without_cuda():
     result = _run(BENCHMARKS / "gpu_check.py", timeout=300)
     assert result.returncode == 0, result.stderr
     assert "CUDA is not available" in result.stdout
+
+
+def test_gpu_check_runs_as_a_module_too():
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: run benchmarks/gpu_check.py by hand")
+    result = _run("-m", "benchmarks.gpu_check", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "CUDA is not available" in result.stdout
+
+
+# -- the package itself ----------------------------------------------------------
+
+
+def _sources():
+    paths = sorted(BENCHMARKS.rglob("*.py"))
+    assert len(paths) > 20
+    return {str(path.relative_to(ROOT)): path.read_text("utf-8") for path in paths}
+
+
+def _private(dotted):
+    """Whether a dotted name has a private part (``_x``; ``__x__`` is public)."""
+    return any(
+        part.startswith("_") and not part.endswith("__") for part in dotted.split(".")
+    )
+
+
+def _imports_and_path_uses(tree):
+    """Private imports and uses of ``sys.path`` in a module, as lines of text."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [f"import {a.name}" for a in node.names if _private(a.name)]
+            found += ["import sys.path" for a in node.names if a.name == "sys.path"]
+        elif isinstance(node, ast.ImportFrom):
+            module = "." * node.level + (node.module or "")
+            names = [alias.name for alias in node.names]
+            if _private(node.module or "") or any(map(_private, names)):
+                found.append(f"from {module} import {', '.join(names)}")
+            if node.module == "sys" and "path" in names:
+                found.append("from sys import path")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id == "sys" and node.attr == "path":
+                found.append(f"sys.path at line {node.lineno}")
+            if node.value.id == "sklearn_rnn" and _private(node.attr):
+                found.append(f"sklearn_rnn.{node.attr} at line {node.lineno}")
+    return found
+
+
+def test_benchmarks_use_the_public_api_and_leave_sys_path_alone():
+    found = {
+        name: uses
+        for name, source in _sources().items()
+        if (uses := _imports_and_path_uses(ast.parse(source)))
+    }
+    assert found == {}
+
+
+def test_benchmarks_text_names_no_private_module_of_the_package():
+    # Docstrings, comments and the code that hostile cases run, all as text.
+    private = re.compile(r"sklearn_rnn\._\w")
+    found = {
+        name: private.findall(source)
+        for name, source in _sources().items()
+        if private.search(source)
+    }
+    assert found == {}
+
+
+def test_the_private_name_check_finds_what_it_is_for():
+    tree = ast.parse(
+        "import sys\nsys.path.insert(0, '.')\n"
+        "from sklearn_rnn._network import threads\n"
+        "from sklearn_rnn.utils import _hidden\n"
+        "import sklearn_rnn\nsklearn_rnn._forecasters\n"
+        "from . import harness\nsklearn_rnn.__version__\n"
+    )
+    assert sorted(_imports_and_path_uses(tree)) == [
+        "from sklearn_rnn._network import threads",
+        "from sklearn_rnn.utils import _hidden",
+        "sklearn_rnn._forecasters at line 6",
+        "sys.path at line 2",
+    ]
+
+
+def test_every_benchmark_module_imports_and_the_suite_runs_as_a_module():
+    code = (
+        "import importlib, pkgutil, benchmarks\n"
+        "names = [m.name for m in pkgutil.walk_packages("
+        "benchmarks.__path__, 'benchmarks.')]\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names))"
+    )
+    result = _run("-c", code, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) + 1 == len(_sources())  # all but benchmarks/__init__
+    result = _run(*RUN, "--help", timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "--quick" in result.stdout
+
+
+def test_fresh_interpreters_import_this_checkouts_package():
+    code = (
+        "from benchmarks.performance.harness import run_script\n"
+        "statement = 'import sklearn_rnn; print(sklearn_rnn.__file__)'\n"
+        "print(run_script('import_timer', statement).stdout)"
+    )
+    result = _run("-c", code, timeout=120)
+    assert result.returncode == 0, result.stderr
+    imported = Path(result.stdout.splitlines()[0])
+    assert imported == ROOT / "sklearn_rnn" / "__init__.py"

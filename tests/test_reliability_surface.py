@@ -361,12 +361,13 @@ def test_metadata_routing_recipe_for_sample_weights_in_a_pipeline():
 
 @pytest.mark.slow
 @pytest.mark.skipif(
-    not (Path(__file__).parents[1] / "benchmarks" / "hostile_probe.py").exists(),
+    not (ROOT / "benchmarks" / "reliability" / "hostile_probe.py").exists(),
     reason="the hostile probe script is not in this tree yet",
 )
 def test_hostile_probe_runs_and_classifies():
+    probe = ["-m", "benchmarks.reliability.hostile_probe"]
     result = subprocess.run(
-        [sys.executable, "benchmarks/hostile_probe.py", "--jobs", "2", "--limit", "3"],
+        [sys.executable, *probe, "--jobs", "2", "--limit", "3"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -1,6 +1,6 @@
 """Peak resident memory of one fit, measured in this (fresh) process.
 
-Run by ``run.py`` once per scenario, in its own process, so that one
+Run by the memory section once per scenario, in its own process, so that one
 scenario's freed memory cannot be reused by the next. The peak resident set
 size (VmHWM) is reset just before the fit and read just after it. Prints one
 JSON line. Linux only.
@@ -16,8 +16,9 @@ Python and NumPy allocate during the fit, as :mod:`tracemalloc` sees it: the
 copies of the data that scikit-learn and this package make, without torch's own
 allocations and without memory the C allocator keeps after a free.
 
-Usage: ``python memory_probe.py SCENARIO ROWS FEATURES WINDOW_LENGTH [--traced]``,
-with SCENARIO one of cold, windows, pipeline, grid.
+Usage: ``python -m benchmarks.performance.probes.memory_probe SCENARIO ROWS
+FEATURES WINDOW_LENGTH [--traced]``, with SCENARIO one of cold, windows,
+pipeline, grid.
 """
 
 import json

@@ -14,8 +14,9 @@ by their MAE on the chronological tail that neither saw.
 from dataclasses import dataclass
 
 import numpy as np
-from data import synthetic_weather, weather_frame
-from harness import Row, compared, interleaved, print_table, ratios
+
+from ..data import synthetic_weather, weather_frame
+from ..harness import Row, compared, interleaved, print_table, ratios
 
 DATASETS = {
     "weather": "bundled EWR weather (temp, dewp, humid, pressure, wind_speed)",
@@ -92,9 +93,10 @@ def make_problem(name, cfg):
 def compare(problem, cfg):
     """Fit both sides once per round, interleaved; rows of times and MAEs."""
     import torch
-    from handloop import hand_fit, hand_predict
 
     from sklearn_rnn import LSTMForecaster
+
+    from ..handloop import hand_fit, hand_predict
 
     mean, std = problem.y_train.mean(), problem.y_train.std()
     X_train = torch.from_numpy(np.ascontiguousarray(problem.W_train, np.float32))

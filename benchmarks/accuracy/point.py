@@ -12,9 +12,9 @@ the seeds, the ratio to Ridge, the per-seed figures and the process CPU seconds
 per fit, measured after a warm-up fit, also as a ratio to the first parameter
 set (the defaults unless ``--params`` says otherwise)::
 
-    python benchmarks/accuracy.py                       # all settings, seeds 0-4
-    python benchmarks/accuracy.py --settings ewr_hour --seeds 0 1
-    python benchmarks/accuracy.py --params '{}' '{"baseline": null}'
+    python -m benchmarks.accuracy.point                 # all settings, seeds 0-4
+    python -m benchmarks.accuracy.point --settings ewr_hour --seeds 0 1
+    python -m benchmarks.accuracy.point --params '{}' '{"baseline": null}'
 """
 
 import argparse

@@ -1,10 +1,11 @@
-"""A user's grid-search script, timed from the shell by ``run.py``.
+"""A user's grid-search script, timed from the shell by the grid section.
 
 Everything a fresh ``python search.py`` pays is inside the measurement: the
 interpreter, the imports, loading the data, starting loky's workers (with
 ``n_jobs=2``) and the search itself.
 
-Usage: ``python grid_script.py N_JOBS ROWS EPOCHS SPLITS GRID_JSON``.
+Usage: ``python -m benchmarks.performance.probes.grid_script N_JOBS ROWS EPOCHS SPLITS
+GRID_JSON``.
 """
 
 import json

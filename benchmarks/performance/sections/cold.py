@@ -1,15 +1,15 @@
 """The first fit of a process, ours and the hand loop's, in fresh interpreters."""
 
-from harness import Row, print_table, ratios, run_script
+from ..harness import Row, print_table, ratios, run_script
 
 
 def run(cfg):
     ours, hand, first, second = [], [], [], []
     for _ in range(cfg.cold_rounds):
         for side, times in (("ours", ours), ("hand", hand)):
-            out = run_script("cold_fit.py", side, cfg.n_train, cfg.hidden).stdout
+            out = run_script("cold_fit", side, cfg.n_train, cfg.hidden).stdout
             times.append(float(out))
-        a, b = run_script("first_optimizer.py").stdout.split()
+        a, b = run_script("first_optimizer").stdout.split()
         first.append(float(a))
         second.append(float(b))
     rows = [

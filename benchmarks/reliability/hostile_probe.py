@@ -1,8 +1,10 @@
 """Hostile probe of the public surface: every case in its own process, classified.
 
-    python benchmarks/hostile_probe.py --jobs 2          # all cases
-    python benchmarks/hostile_probe.py --only weather    # cases whose name has it
-    python benchmarks/hostile_probe.py --limit 3         # the first three
+Run from the repository root:
+
+    python -m benchmarks.reliability.hostile_probe --jobs 2        # all cases
+    python -m benchmarks.reliability.hostile_probe --only weather  # names with it
+    python -m benchmarks.reliability.hostile_probe --limit 3       # the first three
 
 Each case is a few lines of user code run in a fresh interpreter (with a
 timeout), then classified:
@@ -16,8 +18,8 @@ timeout), then classified:
 - crash: the process died (signal) or ran past the timeout.
 
 Counts are printed, then every case that is neither clear nor ok. The exit
-status is 1 if any case is unclear, silent or a crash. The script imports the
-``sklearn_rnn`` of the checkout it lives in.
+status is 1 if any case is unclear, silent or a crash. Each case runs as this
+module from the repository root, so it imports that checkout's ``sklearn_rnn``.
 """
 
 import argparse
@@ -30,8 +32,8 @@ import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+# The repository root: each case starts there, so it imports its sklearn_rnn.
+ROOT = Path(__file__).resolve().parents[2]
 
 PRELUDE = """
 import pickle
@@ -1037,7 +1039,7 @@ def run_case(spec, timeout):
     started = time.perf_counter()
     try:
         done = subprocess.run(
-            [sys.executable, __file__, "--case", spec["name"]],
+            [sys.executable, "-m", __spec__.name, "--case", spec["name"]],
             cwd=ROOT,
             capture_output=True,
             text=True,

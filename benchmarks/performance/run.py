@@ -1,11 +1,13 @@
 """Benchmarks of sklearn-rnn: one command prints every figure of docs/performance.md.
 
-    python benchmarks/run.py               # every section but the profile
-    python benchmarks/run.py --quick       # tiny sizes, one round: proves it runs
-    python benchmarks/run.py --only fit predict
-    python benchmarks/run.py --only fit --batch-sizes 32 --busy
-    python benchmarks/run.py --only time_to_accuracy --datasets weather
-    python benchmarks/run.py --profile     # add where an epoch's time goes
+Run from the repository root:
+
+    python -m benchmarks.performance.run               # every section but the profile
+    python -m benchmarks.performance.run --quick       # tiny sizes, one round: it runs
+    python -m benchmarks.performance.run --only fit predict
+    python -m benchmarks.performance.run --only fit --batch-sizes 32 --busy
+    python -m benchmarks.performance.run --only time_to_accuracy --datasets weather
+    python -m benchmarks.performance.run --profile     # add where an epoch's time goes
 
 Every speed is a ratio to a reference measured in the same process, in the same
 rounds: the references and our code take turns (the order rotates each round),
@@ -13,25 +15,21 @@ and the ratio column is the median of the per-round ratios. Each cell shows the
 median of the rounds and their range [min-max]. The tool prints figures and
 ratios; docs/performance.md says what they mean.
 
-Layout: ``harness.py`` (rows, interleaved rounds, ratios, tables),
-``config.py`` (sizes of the full and the quick suite), ``data.py``,
-``handloop.py`` (the reference training loop), one module per section in
-``sections/`` with their registry, and the scripts that sections run in fresh
-interpreters (``cold_fit.py``, ``first_optimizer.py``, ``import_timer.py``,
-``grid_script.py``, ``memory_probe.py``).
+Layout: ``harness.py`` (rows, interleaved rounds, ratios, tables, fresh
+interpreters), ``config.py`` (sizes of the full and the quick suite),
+``data.py``, ``handloop.py`` (the reference training loop), one module per
+section in ``sections/`` with their registry, and in ``probes/`` the scripts
+that sections run in fresh interpreters (``cold_fit``, ``first_optimizer``,
+``import_timer``, ``grid_script``, ``memory_probe``).
 """
 
 import argparse
 import sys
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from config import make_config  # noqa: E402
-from harness import busy_core, load_average, machine  # noqa: E402
-from sections import DEFAULT, REGISTRY  # noqa: E402
+from .config import make_config
+from .harness import busy_core, load_average, machine
+from .sections import DEFAULT, REGISTRY
 
 
 def parse_args(argv):
@@ -86,7 +84,8 @@ def main(argv=None):
 
     import torch
 
-    print(f"## sklearn-rnn benchmarks\n\n`python benchmarks/run.py {' '.join(argv)}`")
+    command = " ".join(["python -m benchmarks.performance.run", *argv])
+    print(f"## sklearn-rnn benchmarks\n\n`{command}`")
     print(f"\n{machine()}")
     with busy_core(args.busy):
         state = "busy: one process spinning on a core" if args.busy else "no spinner"

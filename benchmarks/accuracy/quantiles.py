@@ -1,8 +1,8 @@
 """Quantile forecasts on the bundled EWR series: coverage, pinball loss, fit time.
 
-    python benchmarks/quantiles.py            # seeds 0-2, several minutes
-    python benchmarks/quantiles.py --quick    # short series, tiny nets: proves it runs
-    python benchmarks/quantiles.py --seeds 0 1 2 3 4
+    python -m benchmarks.accuracy.quantiles          # seeds 0-2, several minutes
+    python -m benchmarks.accuracy.quantiles --quick  # short series, tiny nets
+    python -m benchmarks.accuracy.quantiles --seeds 0 1 2 3 4
 
 The protocol: temp, dewp, humid, pressure, wind_speed and the hour of day (sine
 and cosine, from the DatetimeIndex) as inputs; the temperature 6 hours ahead as

@@ -1,6 +1,6 @@
 """Import time of the package in fresh interpreters, and what it loads."""
 
-from harness import Row, print_table, ratios, run_script
+from ..harness import Row, print_table, ratios, run_script
 
 HEAVY = ("torch", "skorch", "matplotlib")
 STATEMENTS = {
@@ -28,7 +28,7 @@ def run(cfg):
             # slows the import a little, so that round is not timed.
             profile = name == "sklearn_rnn" and round_ == 0
             flags = ["-X", "importtime"] if profile else []
-            result = run_script("import_timer.py", statement, flags=flags)
+            result = run_script("import_timer", statement, flags=flags)
             seconds, modules = result.stdout.split(maxsplit=1)
             if profile:
                 loaded |= set(modules.split())

@@ -1,7 +1,7 @@
 """Adaptive conformal intervals on the bundled EWR series: coverage, pinball, cost.
 
-    nice python benchmarks/conformal.py      # seeds 0-2 and 5 folds, ~20 min
-    python benchmarks/conformal.py --quick   # short series, tiny nets: it runs
+    nice python -m benchmarks.accuracy.conformal     # seeds 0-2, 5 folds, ~20 min
+    python -m benchmarks.accuracy.conformal --quick  # short series, tiny nets
 
 The protocol: temp, dewp, humid, pressure and wind_speed with the hour of day
 (``CalendarFeatures``) as inputs, the temperature 6 hours ahead as the target

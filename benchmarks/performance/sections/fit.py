@@ -6,8 +6,9 @@ script does; our fit runs on its own thread policy (``n_threads=None``).
 """
 
 import numpy as np
-from data import weather_windows
-from harness import compared, interleaved, print_table
+
+from ..data import weather_windows
+from ..harness import compared, interleaved, print_table
 
 
 def run(cfg):
@@ -61,7 +62,8 @@ def run(cfg):
 def _hand(X_t, y_t, cell, batch_size, cfg):
     """The hand loop on these tensors; its per-epoch losses."""
     import torch
-    from handloop import hand_fit
+
+    from ..handloop import hand_fit
 
     def hand(fused):
         torch.manual_seed(0)

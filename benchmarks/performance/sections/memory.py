@@ -1,4 +1,4 @@
-"""Peak memory of one fit, each scenario in a fresh process (``memory_probe.py``).
+"""Peak memory of one fit, each scenario in a fresh process (``probes/memory_probe``).
 
 Linux only: the probe reads ``/proc/self/status``.
 """
@@ -6,7 +6,7 @@ Linux only: the probe reads ``/proc/self/status``.
 import json
 import statistics
 
-from harness import Row, print_table, run_script
+from ..harness import Row, print_table, run_script
 
 
 def run(cfg):
@@ -17,7 +17,7 @@ def run(cfg):
 
     def probe(scenario, rows=n_rows, traced=False):
         args = [scenario, rows, n_features, window_length] + ["--traced"] * traced
-        result = json.loads(run_script("memory_probe.py", *args).stdout)
+        result = json.loads(run_script("memory_probe", *args).stdout)
         if traced:
             return result["traced_peak_mib"]
         kept[scenario] = (result["kept_mib"], result["kept_after_trim_mib"])

@@ -21,7 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+# The repository root: children start there, so they import its sklearn_rnn.
+ROOT = Path(__file__).resolve().parents[2]
 # Process ids of the spinners that busy_core runs, so that measurements of
 # this process's children can leave them out.
 SPINNERS = set()
@@ -145,17 +146,20 @@ def compared(figure, times, ours, ref, reference, note=""):
 
 
 def run_script(name, *args, flags=()):
-    """Run ``benchmarks/<name>`` in a fresh interpreter; return the result.
+    """Run the probe `name` (``probes/<name>.py``) in a fresh interpreter.
 
-    `flags` go to the interpreter (``-X importtime``), `args` to the script.
-    The script's directory is on its path, so it can import ``handloop``.
+    The probe runs as a module (``python -m``) from the repository root, so
+    it imports this checkout's ``sklearn_rnn`` and the suite's own helpers.
+    `flags` go to the interpreter (``-X importtime``), `args` to the probe.
+    Returns the completed process.
     """
+    module = f"{__package__}.probes.{name}"
     return subprocess.run(
-        [sys.executable, *flags, str(HERE / name), *map(str, args)],
+        [sys.executable, *flags, "-m", module, *map(str, args)],
         capture_output=True,
         text=True,
         check=True,
-        cwd=HERE,
+        cwd=ROOT,
     )
 
 

@@ -1,8 +1,9 @@
 """``predict`` against one forward pass of the fitted module, one torch thread."""
 
 import numpy as np
-from data import weather_windows
-from harness import compared, interleaved, print_table, torch_threads
+
+from ..data import weather_windows
+from ..harness import compared, interleaved, print_table, torch_threads
 
 
 def run(cfg):

@@ -4,7 +4,7 @@ A section measures one thing and prints its tables; ``run.py`` picks them by
 name (``--only fit transform``).
 """
 
-from sections import (
+from . import (
     cold,
     fit,
     grid,
@@ -29,5 +29,5 @@ REGISTRY = {
     "time_to_accuracy": time_to_accuracy.run,
     "profile": profile.run,
 }
-# What a plain `python benchmarks/run.py` runs: the profile only on request.
+# What a plain `python -m benchmarks.performance.run` runs: the profile only on request.
 DEFAULT = tuple(name for name in REGISTRY if name != "profile")

@@ -5,8 +5,9 @@ import math
 import time
 
 import numpy as np
-from data import weather_frame
-from harness import SPINNERS, Row, interleaved, print_table, ratios, run_script
+
+from ..data import weather_frame
+from ..harness import SPINNERS, Row, interleaved, print_table, ratios, run_script
 
 
 def run(cfg):
@@ -95,16 +96,17 @@ def _run_as_script(cfg):
     ]
     times = interleaved(
         {
-            n_jobs: lambda n_jobs=n_jobs: run_script("grid_script.py", n_jobs, *args)
+            n_jobs: lambda n_jobs=n_jobs: run_script("grid_script", n_jobs, *args)
             for n_jobs in (1, 2)
         },
         cfg.grid_script_rounds,
     )
     print_table(
-        f"The same grid as a script, `python grid_script.py N_JOBS ...` in a fresh "
-        f"process: {_n_fits(cfg)} fits of {cfg.grid_script_epochs} epochs; the time "
-        "includes the interpreter, the imports and starting the workers",
-        [_speedup_row("python grid_script.py 2 (n_jobs=2)", times)],
+        "The same grid as a script, `python -m benchmarks.performance.probes."
+        f"grid_script N_JOBS ...` in a fresh process: {_n_fits(cfg)} fits of "
+        f"{cfg.grid_script_epochs} epochs; the time includes the interpreter, the "
+        "imports and starting the workers",
+        [_speedup_row("grid_script 2 (n_jobs=2)", times)],
     )
 
 

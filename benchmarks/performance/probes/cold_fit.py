@@ -1,8 +1,9 @@
 """One first fit in this fresh process, timed; run by the cold-start section.
 
-Usage: ``python cold_fit.py {ours,hand} N_WINDOWS HIDDEN_SIZE``. Prints the
-seconds of the fit. torch is imported and set to one thread before the clock on
-both sides, so both pay the same lazy imports inside it (the first optimizer's).
+Usage: ``python -m benchmarks.performance.probes.cold_fit {ours,hand} N_WINDOWS
+HIDDEN_SIZE``. Prints the seconds of the fit. torch is imported and set to one
+thread before the clock on both sides, so both pay the same lazy imports inside
+it (the first optimizer's).
 """
 
 import sys
@@ -17,7 +18,7 @@ def main(side, n_windows, hidden_size):
     y = np.random.default_rng(1).standard_normal(n_windows, dtype=np.float32)
     torch.set_num_threads(1)
     if side == "hand":
-        from handloop import hand_fit
+        from ..handloop import hand_fit
 
         X_t, y_t = torch.from_numpy(X), torch.from_numpy(y).reshape(-1, 1)
         start = time.perf_counter()

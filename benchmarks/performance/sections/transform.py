@@ -1,7 +1,8 @@
 """``WindowTransformer.transform`` against one ``np.copy`` of the series."""
 
 import numpy as np
-from harness import compared, interleaved, print_table
+
+from ..harness import compared, interleaved, print_table
 
 
 def run(cfg):

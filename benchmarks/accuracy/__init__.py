@@ -1,0 +1,1 @@
+"""Accuracy of point forecasts and intervals, against simple references."""

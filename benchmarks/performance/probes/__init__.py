@@ -1,0 +1,1 @@
+"""Scripts that the performance sections run, each in a fresh interpreter."""

@@ -1,0 +1,1 @@
+"""How the public surface behaves under hostile input."""
