@@ -53,7 +53,13 @@ def _forecast(estimator, conformity, n_outputs, X, skip=0):
     final, kept = estimator, slice(skip, None)
     if isinstance(estimator, Pipeline):
         final = estimator[-1]
-        X = _take_rows(estimator[:-1].transform(X), kept)
+        # What estimator[:-1].transform(X) does (no routed parameters at
+        # prediction), without the wrapper's checks at every call: about a
+        # millisecond, which predict_interval's own work does not cost.
+        for _, step in estimator.steps[:-1]:
+            if step is not None and not isinstance(step, str):  # "passthrough"
+                X = step.transform(X)
+        X = _take_rows(X, kept)
         kept = slice(None)
     method = final.predict_quantiles if conformity == "cqr" else final.predict
     values = np.asarray(method(X), dtype=float)[kept]
@@ -180,14 +186,16 @@ def _walk_aci(low, high, truths, h, scores, alpha, gamma):
     """
     n_scores = len(scores)
     scores = scores.tolist()
-    floor, ceiling = 1 / (n_scores + 1), n_scores / (n_scores + 1)
-    # A hit raises the running miscoverage and a miss lowers it, so each
-    # branch meets only one of the bounds.
-    hit_step, miss_step = gamma * alpha, gamma * (alpha - 1.0)
-    running = alpha
+    # The state is u = (n + 1) * (1 - running miscoverage): the conformal
+    # quantile is scores[ceil(u) - 1], and keeping the miscoverage within
+    # [1 / (n + 1), n / (n + 1)] keeps u within [1, n]. A miss raises u, a hit
+    # lowers it, so each branch meets only one of the bounds.
+    u = (n_scores + 1) * (1 - alpha)
+    rise, fall = (n_scores + 1) * gamma * (1 - alpha), (n_scores + 1) * gamma * alpha
+    top = float(n_scores)
     lower, upper = [], []
     append_lower, append_upper = lower.append, upper.append
-    q = scores[_quantile_index(n_scores, running)]
+    q = scores[_quantile_index(n_scores, alpha)]
     # Row t reads the truth of row t - h; the first h rows have none, and at
     # row t >= h the interval of row t - h is h back from the end of the lists.
     observed = ([float("nan")] * h + truths[h:])[: len(low)]
@@ -197,19 +205,15 @@ def _walk_aci(low, high, truths, h, scores, alpha, gamma):
         # and a NaN bound counts as a hit.
         if truth == truth:
             if truth < lower[back] or truth > upper[back]:
-                running += miss_step
-                if running < floor:
-                    running = floor
+                u += rise
+                if u > top:
+                    u = top
             else:
-                running += hit_step
-                if running > ceiling:
-                    running = ceiling
-            # scores[ceil((n + 1) * (1 - running)) - 1], within the n scores.
-            position = (n_scores + 1) * (1 - running)
-            index = int(position)
-            if index == position:
-                index -= 1
-            q = scores[index if index < n_scores else n_scores - 1]
+                u -= fall
+                if u < 1.0:
+                    u = 1.0
+            index = int(u)
+            q = scores[index - 1] if index == u else scores[index]
         a, b = low_t - q, high_t + q
         if a > b:
             a = b = (low_t + high_t) / 2

@@ -216,7 +216,8 @@ class ConformalForecaster(RegressorMixin, BaseEstimator):
 
     def _check_input(self, X):
         """scikit-learn's checks of the features, skipped for the fitted columns."""
-        check_is_fitted(self)
+        if "calibration_scores_" not in self.__dict__:
+            check_is_fitted(self)
         names = getattr(self, "feature_names_in_", None)
         if not (
             names is not None
