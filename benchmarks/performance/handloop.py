@@ -64,3 +64,23 @@ def hand_predict(model, X):
     model.eval()
     with torch.inference_mode():
         return model(X)
+
+
+def matched_forecaster(cls, hidden_size, *, epochs, batch_size, lr=1e-3):
+    """Our forecaster `cls` set to do the work of :func:`hand_fit`.
+
+    The squared error, the same learning rate, epochs and batches, no early
+    stopping, no linear highway beside the recurrent layer and no dropout on
+    the last hidden state.
+    """
+    return cls(
+        hidden_size,
+        max_epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        highway=None,
+        dropout=0.0,
+        loss="squared_error",
+        patience=None,
+        random_state=0,
+    )

@@ -83,21 +83,11 @@ def _hand(X_t, y_t, cell, batch_size, cfg):
 
 def _ours(W, y, cls, batch_size, cfg):
     """Our fit on the same windows; its per-epoch training losses."""
+    from ..handloop import matched_forecaster
 
     def ours():
-        # The same work as the hand loop: the squared error, its learning rate,
-        # no linear highway beside the recurrent layer, no dropout on the last
-        # hidden state.
-        est = cls(
-            cfg.hidden,
-            max_epochs=cfg.fit_epochs,
-            batch_size=batch_size,
-            lr=1e-3,
-            highway=None,
-            dropout=0.0,
-            loss="squared_error",
-            patience=None,
-            random_state=0,
+        est = matched_forecaster(
+            cls, cfg.hidden, epochs=cfg.fit_epochs, batch_size=batch_size
         ).fit(W, y)
         return [row["train_loss"] for row in est.history_]
 

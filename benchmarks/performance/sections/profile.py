@@ -38,7 +38,7 @@ def run(cfg):
 
     from sklearn_rnn import LSTMForecaster
 
-    from ..handloop import hand_fit
+    from ..handloop import hand_fit, matched_forecaster
 
     W, y, _, _ = weather_windows(cfg.n_train, 0)
     X_t = torch.from_numpy(np.ascontiguousarray(W))
@@ -56,17 +56,8 @@ def run(cfg):
         )
 
     runs = {
-        # The same work as the hand loop, as in the fit section.
-        "ours": lambda: LSTMForecaster(
-            cfg.hidden,
-            max_epochs=1,
-            batch_size=32,
-            lr=1e-3,
-            highway=None,
-            dropout=0.0,
-            loss="squared_error",
-            patience=None,
-            random_state=0,
+        "ours": lambda: matched_forecaster(
+            LSTMForecaster, cfg.hidden, epochs=1, batch_size=32
         ).fit(W, y),
         "hand, default Adam": hand(False),
         "hand, fused Adam": hand(True),
