@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_array
 
 from ._compat import InvalidParameterError
-from ._time_axis import check_time_axis, continues
+from ._time_axis import check_time_axis, continues, from_plain, to_plain
 from ._time_axis import is_dataframe as _is_dataframe
 from ._window import WindowTransformer
 
@@ -129,9 +129,19 @@ def window_lookback(estimator):
 
 
 def _frame_parts(frame):
+    """`frame` as arrays and builtins that pickle and skops.io both load.
+
+    pandas labels (time-zone-aware timestamps, periods) go in the plain form
+    of :func:`to_plain`: skops cannot rebuild pandas scalars.
+    """
+    labels = frame.index.tolist()
+    plain = [to_plain(label) for label in labels]
     return {
         "values": frame.to_numpy(),
-        "index": frame.index.to_numpy(),
+        "index": [
+            label if form is None else form
+            for label, form in zip(labels, plain, strict=True)
+        ],
         "columns": list(frame.columns),
     }
 
@@ -141,8 +151,12 @@ def _frame_from_parts(parts):
         return None
     import pandas as pd
 
+    labels = [
+        from_plain(label) if isinstance(label, dict) else label
+        for label in parts["index"]
+    ]
     return pd.DataFrame(
-        parts["values"], index=pd.Index(parts["index"]), columns=parts["columns"]
+        parts["values"], index=pd.Index(labels), columns=parts["columns"]
     )
 
 

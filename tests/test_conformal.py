@@ -281,9 +281,15 @@ def test_same_seed_same_intervals(data):
 # -- persistence --------------------------------------------------------------
 
 
-def test_clone_pickle_and_skops_round_trip(data, tmp_path):
+@pytest.mark.parametrize("labels", ["naive", "utc", "period"])
+def test_clone_pickle_and_skops_round_trip(data, tmp_path, labels):
+    # The rows kept after fit carry their time labels, time-zone-aware ones
+    # (as load_weather gives) and periods included.
     sio = pytest.importorskip("skops.io")
     X, y = data
+    if labels != "naive":
+        index = X.index.tz_localize("UTC") if labels == "utc" else X.index.to_period()
+        X, y = X.set_axis(index), y.set_axis(index)
     model = ConformalForecaster(lstm_quantiles(), target="temp", horizon=3)
     assert clone(model).get_params()["target"] == "temp"
     model.fit(X[:400], y[:400])
