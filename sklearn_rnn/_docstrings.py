@@ -24,6 +24,17 @@ SHARED_SECTIONS = """
         (left padding, or windows shorter than `highway`) count as zeros, the
         training mean of the standardized inputs. It helps most with many
         input columns and at long horizons (see the accuracy page).
+    ridge_blend : bool, default=True
+        After training, mix a ridge regression of the target on the highway's
+        steps into each output's forecast, with the share (0 to 0.5, in steps
+        of 0.05) that scores best on the validation tail; the ridge is then
+        refitted on all windows and folded into the highway layer, so the
+        network keeps its structure. Linear models of the recent steps win at
+        long horizons, and the tail decides per output how much to take. Needs
+        `highway`, validation (`patience` and `validation_fraction`), a point
+        loss and at most 1,024 highway inputs (`highway` times the number of
+        features); otherwise nothing is mixed in. The shares are in
+        ``blend_weights_``.
     max_epochs : int, default=100
         Maximum number of passes over the training windows.
     batch_size : int, default=512
@@ -120,6 +131,9 @@ SHARED_SECTIONS = """
     stop_reason_ : {"max_epochs", "early_stopping", "callback"}
         Why the last fit ended: it ran `max_epochs` epochs, early stopping ended
         it, or one of `callbacks` did.
+    blend_weights_ : ndarray of shape (n_outputs,) or None
+        The ridge's share of each output's forecast (see `ridge_blend`), None
+        when none was mixed in.
     baseline_feature_ : ndarray of shape (n_outputs,)
         Feature whose last time step is each output's baseline, -1 for none.
     callbacks_ : list of (str, callback)

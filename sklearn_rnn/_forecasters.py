@@ -48,6 +48,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         "num_layers": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "highway": [Interval(Integral, 1, None, closed="left"), None],
+        "ridge_blend": ["boolean"],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -78,6 +79,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         num_layers=1,
         dropout=0.2,
         highway=24,
+        ridge_blend=True,
         max_epochs=100,
         batch_size=512,
         lr=3e-3,
@@ -100,6 +102,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         self.num_layers = num_layers
         self.dropout = dropout
         self.highway = highway
+        self.ridge_blend = ridge_blend
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.lr = lr
@@ -163,6 +166,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             dropout_seed=dropout_seed,
             shuffle_seed=shuffle_seed,
             input_scaling=(encoding.input_mean, encoding.input_scale),
+            ridge_blend=self.ridge_blend,
         )
 
     # -- fit ---------------------------------------------------------------
@@ -249,6 +253,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
             None if result.best_epoch is None else result.best_epoch + offset
         )
         self.stop_reason_ = result.stop_reason
+        self.blend_weights_ = result.blend_weights
         self.module_ = result.module
         self._module_config = config
         self._optimizer_state = result.optimizer_state

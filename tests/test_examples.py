@@ -30,7 +30,10 @@ CASES = {
         2,
     ),
     "plot_grid_search.py": (["LSTM w=", "Ridge w=24", "persistence", "best LSTM"], 2),
-    "plot_multistep.py": (["persistence", "Ridge", "LSTM"], 3),
+    "plot_multistep.py": (
+        ["persistence", "Ridge", "LSTM", "LSTM, ridge_blend=False"],
+        4,
+    ),
     "plot_quantile_forecast.py": (["LSTM", "HistGradientBoosting"], 2),
 }
 # Scripts not yet written for the gallery's conventions (figures left open,

@@ -190,6 +190,7 @@ class TrainingSpec:
     dropout_seed: int
     shuffle_seed: object
     input_scaling: tuple
+    ridge_blend: bool = False
 
 
 @dataclass
@@ -198,7 +199,8 @@ class Training:
 
     ``stop_reason`` is "max_epochs", "early_stopping" or "callback" (a callback
     of the user's ended training). ``optimizer_state`` is plain lists, dicts and
-    arrays, ready to pickle.
+    arrays, ready to pickle. ``blend_weights`` is the ridge's share of each
+    output (:mod:`.blend`), None when none was mixed in.
     """
 
     module: nn.Module
@@ -208,6 +210,7 @@ class Training:
     stop_reason: str
     optimizer_state: dict
     callbacks: list
+    blend_weights: object = None
 
 
 _HISTORY_KEYS = ("epoch", "train_loss", "valid_loss", "dur")
@@ -219,6 +222,7 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     `warm` is ``(module, optimizer_state)`` of a fitted estimator to continue; the
     module is copied, so a failed fit leaves it as it was.
     """
+    from .blend import MAX_INPUTS, blend_ridge
     from .inference import inference_batch_size
 
     if warm is None:
@@ -234,7 +238,13 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     valid_batch_size = max(spec.batch_size, inference_batch_size(config, X.shape[1]))
     threads = thread_count(spec.n_threads, module, spec.batch_size, spec.device)
     with torch_threads(threads):
-        return _train(module, dataset, spec, valid_batch_size, optimizer_state)
+        result = _train(module, dataset, spec, valid_batch_size, optimizer_state)
+    inputs = module.highway_steps * config["n_features"]
+    blend = spec.ridge_blend and spec.n_valid and not spec.quantiles
+    if blend and 0 < inputs <= MAX_INPUTS:
+        data = (X, n_pad, target, sample_weight)
+        result.blend_weights = blend_ridge(module, config, data, spec.n_valid, spec)
+    return result
 
 
 def _train(module, dataset, spec, valid_batch_size, optimizer_state):
