@@ -76,7 +76,7 @@ SHARED_SECTIONS = """
         chronological tail (the latest windows), never a shuffled or leading
         slice. Used only when `patience` is set; None disables validation and
         with it early stopping, whatever `patience` says.
-    patience : int or None, default=10
+    patience : int or None, default=7
         Stop when the validation loss has not improved for this many epochs and
         restore the weights of the best epoch. None turns early stopping off and
         trains on all windows for `max_epochs` epochs.

@@ -89,7 +89,7 @@ class _RecurrentForecaster(RegressorMixin, BaseEstimator):
         quantile=0.5,
         baseline="auto",
         validation_fraction=0.1,
-        patience=10,
+        patience=7,
         shuffle=True,
         random_state=None,
         device="cpu",
