@@ -2,14 +2,14 @@
 
 After training, each output's forecast becomes ``(1 - w) * network + w *
 ridge``: the ridge is a closed-form linear least-squares fit (with an L2
-penalty) of the training targets on the same inputs as the highway layer (the
-last ``highway_steps`` standardized steps of each window, missing ones as zeros),
-and ``w`` is the weight in ``[0, 0.5]`` that scores best on the validation tail
-under the training loss. The ridge is then refitted on the training windows and
-the validation tail together, and the mixture is folded into the module: the
-head's rows are scaled by ``1 - w`` and the highway becomes ``(1 - w) * highway +
-w * ridge``, so the fitted network keeps its structure (pickling, ONNX export
-and warm starts see an ordinary module).
+penalty) of the training targets on the same inputs as the highway layer
+(:meth:`RecurrentRegressor.highway_inputs`), and ``w`` is the weight in
+``[0, 0.5]`` that scores best on the validation tail under the training loss.
+The ridge is then refitted on the training windows and the validation tail
+together, and the mixture is folded into the module: the head's rows are scaled
+by ``1 - w`` and the highway becomes ``(1 - w) * highway + w * ridge``, so the
+fitted network keeps its structure (pickling, ONNX export and warm starts see
+an ordinary module).
 
 A linear model of the recent steps is what wins at long horizons, where the
 network's own fit is noisiest; the validation tail decides, per output, how much
@@ -37,31 +37,27 @@ MAX_INPUTS = 1024
 _ALPHA = 1.0
 
 
-def _recent_steps(module, X, rows):
-    """The highway's inputs of windows `rows`, float64, (n, steps * features)."""
-    steps = module.highway_steps
-    recent = torch.from_numpy(np.array(X[rows, -steps:], dtype=np.float64))
+def _design(module, X, n_pad, start, stop):
+    """Yield ``(rows, Z)`` over windows ``start:stop``: the highway's inputs in
+    float64 with a last column of ones, a chunk at a time."""
     mean = module.input_mean.detach().cpu().double()
     scale = module.input_scale.detach().cpu().double()
-    recent = torch.nan_to_num((recent - mean) / scale, nan=0.0)
-    missing = steps - recent.shape[1]
-    if missing > 0:
-        recent = torch.nn.functional.pad(recent, (0, 0, missing, 0))
-    return recent.flatten(1)
-
-
-def _normal_equations(module, X, target, weight, start, stop):
-    """``(Z'WZ, Z'Wy)`` over windows ``start:stop``, Z with a column of ones."""
-    gram = rhs = None
+    steps = module.highway_steps
     for first in range(start, stop, _CHUNK):
         rows = slice(first, min(first + _CHUNK, stop))
-        Z = _recent_steps(module, X, rows)
-        Z = torch.cat([Z, torch.ones(len(Z), 1, dtype=Z.dtype)], dim=1)
+        windows = torch.from_numpy(np.array(X[rows, -steps:], dtype=np.float64))
+        Z = module.highway_inputs((windows - mean) / scale, n_pad[rows])
+        yield rows, torch.cat([Z, torch.ones(len(Z), 1, dtype=Z.dtype)], dim=1)
+
+
+def _normal_equations(chunks, target, weight):
+    """``(Z'WZ, Z'Wy)`` summed over `chunks` of :func:`_design`."""
+    gram = rhs = 0.0
+    for rows, Z in chunks:
         Y = torch.from_numpy(np.asarray(target[rows], dtype=np.float64))
         WZ = Z if weight is None else Z * torch.from_numpy(weight[rows]).unsqueeze(1)
-        part_gram, part_rhs = WZ.T @ Z, WZ.T @ Y
-        gram = part_gram if gram is None else gram + part_gram
-        rhs = part_rhs if rhs is None else rhs + part_rhs
+        gram = gram + WZ.T @ Z
+        rhs = rhs + WZ.T @ Y
     return gram, rhs
 
 
@@ -70,14 +66,6 @@ def _solve(gram, rhs):
     penalty = torch.full((len(gram),), _ALPHA, dtype=gram.dtype)
     penalty[-1] = 0.0
     return torch.linalg.lstsq(gram + torch.diag(penalty), rhs).solution
-
-
-def _ridge_forecast(module, X, coef, start, stop):
-    parts = []
-    for first in range(start, stop, _CHUNK):
-        Z = _recent_steps(module, X, slice(first, min(first + _CHUNK, stop)))
-        parts.append(Z @ coef[:-1] + coef[-1])
-    return torch.cat(parts).numpy()
 
 
 def _best_weights(network, ridge, target, weight, loss):
@@ -108,45 +96,45 @@ def _fold(module, weights, coef):
         highway.bias.mul_(keep).add_(mix * ridge_bias)
 
 
-def blend_ridge(module, config, data, n_valid, spec):
-    """Mix a ridge regression into trained `module`; return the weights per output.
+def blend_ridge(module, config, data, spec):
+    """Mix a ridge regression into trained `module`; return the shares per output.
 
     `data` is ``(X, n_pad, target, sample_weight)`` as the network was trained
-    on them (the target encoded), the last `n_valid` windows the validation
-    tail. `module` is changed in place. The network's validation forecasts are
-    the ones ``predict`` would give; the ridge runs on one thread, so its
-    rounding never depends on the process's thread budget.
+    on them (the target encoded); the last ``spec.n_valid`` windows are the
+    validation tail. Returns None, and leaves `module` alone, when the spec or
+    the network rules the mixture out (see ``ridge_blend``); otherwise `module`
+    is changed in place. The network's validation forecasts are the ones
+    ``predict`` would give; the ridge runs on one thread, so its rounding never
+    depends on the process's thread budget.
     """
+    inputs = module.highway_steps * config["n_features"]
+    wanted = spec.ridge_blend and spec.n_valid and not spec.quantiles
+    if not (wanted and 0 < inputs <= MAX_INPUTS):
+        return None
     X, n_pad, target, sample_weight = data
     n_samples = len(X)
-    n_train = n_samples - n_valid
-    valid_rows = slice(n_train, n_samples)
+    n_train = n_samples - spec.n_valid
+    tail = slice(n_train, n_samples)
     network = predict_windows(
-        module, config, X[valid_rows], n_pad[valid_rows], spec.device, spec.n_threads
+        module, config, X[tail], n_pad[tail], spec.device, spec.n_threads
     ).astype(np.float64)
     weight = None
     if sample_weight is not None:
         weight = np.asarray(sample_weight, dtype=np.float64)
         weight = weight / max(weight[:n_train].mean(), 1e-12)
     with torch_threads(1):
-        return _blend(module, X, target, weight, n_train, network, spec.loss)
-
-
-def _blend(module, X, target, weight, n_train, network, loss):
-    n_samples = len(X)
-    valid_rows = slice(n_train, n_samples)
-    train = _normal_equations(module, X, target, weight, 0, n_train)
-    valid = _normal_equations(module, X, target, weight, n_train, n_samples)
-    coef = _solve(*train)
-    ridge = _ridge_forecast(module, X, coef, n_train, n_samples)
-    weights = _best_weights(
-        network,
-        ridge,
-        np.asarray(target[valid_rows], dtype=np.float64),
-        None if weight is None else weight[valid_rows],
-        loss,
-    )
-    if weights.any():
-        coef = _solve(train[0] + valid[0], train[1] + valid[1])
-        _fold(module, weights, coef.to(module.head.weight.device))
+        train = _normal_equations(_design(module, X, n_pad, 0, n_train), target, weight)
+        tail_chunks = list(_design(module, X, n_pad, n_train, n_samples))
+        valid = _normal_equations(tail_chunks, target, weight)
+        coef = _solve(*train)
+        ridge = torch.cat([Z @ coef for _, Z in tail_chunks]).numpy()
+        weights = _best_weights(
+            network,
+            ridge,
+            np.asarray(target[tail], dtype=np.float64),
+            None if weight is None else weight[tail],
+            spec.loss,
+        )
+        if weights.any():
+            _fold(module, weights, _solve(train[0] + valid[0], train[1] + valid[1]))
     return weights

@@ -142,17 +142,22 @@ class RecurrentRegressor(QuickModeMixin, nn.Module):
             hidden[padded] = self._last_hidden_padded(X[padded], n_pad[padded])
         out = self.head(self._drop(hidden))
         if self.highway_steps:
-            out = out + self.highway(self._recent_steps(X, n_pad).flatten(1))
+            out = out + self.highway(self.highway_inputs(X, n_pad))
         return out
 
-    def _recent_steps(self, X, n_pad):
-        """The last `highway_steps` steps of each window, missing ones as zeros."""
+    def highway_inputs(self, X, n_pad):
+        """What the highway reads from standardized windows `X`, flattened.
+
+        The last `highway_steps` steps of each window, missing ones as zeros.
+        """
         recent = X[:, -self.highway_steps :]
         if n_pad is not None:
             # Only padding can be NaN: the forecasters refuse NaN anywhere else.
             recent = torch.nan_to_num(recent, nan=0.0)
         missing = self.highway_steps - recent.shape[1]
-        return F.pad(recent, (0, 0, missing, 0)) if missing > 0 else recent
+        if missing > 0:
+            recent = F.pad(recent, (0, 0, missing, 0))
+        return recent.flatten(1)
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -222,7 +222,7 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     `warm` is ``(module, optimizer_state)`` of a fitted estimator to continue; the
     module is copied, so a failed fit leaves it as it was.
     """
-    from .blend import MAX_INPUTS, blend_ridge
+    from .blend import blend_ridge
     from .inference import inference_batch_size
 
     if warm is None:
@@ -239,11 +239,8 @@ def fit_network(X, n_pad, target, sample_weight, *, config, spec, warm=None):
     threads = thread_count(spec.n_threads, module, spec.batch_size, spec.device)
     with torch_threads(threads):
         result = _train(module, dataset, spec, valid_batch_size, optimizer_state)
-    inputs = module.highway_steps * config["n_features"]
-    blend = spec.ridge_blend and spec.n_valid and not spec.quantiles
-    if blend and 0 < inputs <= MAX_INPUTS:
-        data = (X, n_pad, target, sample_weight)
-        result.blend_weights = blend_ridge(module, config, data, spec.n_valid, spec)
+    data = (X, n_pad, target, sample_weight)
+    result.blend_weights = blend_ridge(module, config, data, spec)
     return result
 
 
